@@ -1,0 +1,39 @@
+"""Authentication events (AU-02). Django sends these signals; each one becomes an audit event."""
+
+import hashlib
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from audit.services import audit_record
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+@receiver(user_logged_in, dispatch_uid="audit_logged_in")
+def _on_logged_in(sender, request, user, **kwargs):
+    audit_record(action="accounts.login.succeeded", actor=user, obj=user, ip_address=_client_ip(request))
+
+
+@receiver(user_logged_out, dispatch_uid="audit_logged_out")
+def _on_logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(action="accounts.logout", actor=user, obj=user, ip_address=_client_ip(request))
+
+
+@receiver(user_login_failed, dispatch_uid="audit_login_failed")
+def _on_login_failed(sender, credentials, request=None, **kwargs):
+    """Name the account when it exists; otherwise keep only a hash of what was typed."""
+    username = credentials.get("username") or ""
+    user = get_user_model().objects.filter(username=username).first()
+    detail = {} if user else {"username_sha256": hashlib.sha256(username.encode()).hexdigest()}
+    audit_record(
+        action="accounts.login.failed",
+        object_type=user._meta.label_lower if user else "",
+        object_id=user.pk if user else "",
+        ip_address=_client_ip(request),
+        detail=detail,
+    )

@@ -1,0 +1,49 @@
+import pytest
+from django.contrib import admin
+from django.db import DatabaseError, connection, transaction
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+
+
+def test_an_event_records_who_what_which_object_and_when_in_utc(org):
+    """AU-04: who, what, which object, when (UTC), which request."""
+    event = audit_record(action="people.staff.imported", actor=org.administrator, obj=org.worker)
+    event.refresh_from_db()
+    assert event.actor == org.administrator
+    assert (event.object_type, event.object_id) == ("people.staffmember", str(org.worker.pk))
+    assert event.occurred_at.utcoffset().total_seconds() == 0
+
+
+def test_each_request_writes_its_id_on_its_events_and_returns_it_in_a_header(client, org):
+    response = client.post("/accounts/login/", {"username": "worker", "password": "wrong password here"})
+    event = AuditEvent.objects.get(action="accounts.login.failed")
+    assert event.request_id and event.request_id == response["X-Request-ID"]
+
+
+def test_audit_events_are_not_in_the_admin():
+    """AC-07: nobody edits the audit trail through the admin."""
+    assert not admin.site.is_registered(AuditEvent)
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_update_an_audit_event(needs_postgres):
+    """DI-05, AU-08: UPDATE is refused by a trigger, whatever the caller."""
+    event = audit_record(action="test.event")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(action="test.tampered")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", [event.pk])
+    event.refresh_from_db()
+    assert event.action == "test.event"
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_delete_an_audit_event(needs_postgres):
+    """DI-05, AU-08: DELETE is refused by a trigger, through the ORM and in raw SQL."""
+    event = audit_record(action="test.event")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        event.delete()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

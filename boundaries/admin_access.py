@@ -1,0 +1,85 @@
+"""Who may use the Django admin, in one place (DESIGN §1 "Administrator": manage accounts, teams,
+service-user references, policies, categories; no access to case content).
+
+- `BoundariesAdminSite` replaces the default `admin.site` (see boundaries/apps.py): only an active
+  user holding the Administrator role gets in. `is_staff` plays no part, and a superuser without the
+  role gets nothing (AC-07).
+- `AdministratorAdminMixin` goes first in every ModelAdmin and inline, so each one answers view,
+  add, change and delete from the same role. A ModelAdmin without it falls back to Django's model
+  permissions, which no role group holds: deny by default.
+- The admin has no log-in page of its own: it sends people to the site's one log-in page, and a
+  signed-in user without the role gets 403.
+"""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+
+
+def is_administrator(user) -> bool:
+    """May this user use the admin? Active, and holding the Administrator role."""
+    from people.permissions import has_role
+    from people.roles import Role
+
+    return bool(user is not None and user.is_active and has_role(user, Role.ADMINISTRATOR))
+
+
+class BoundariesAdminSite(admin.AdminSite):
+    site_header = "Boundaries administration"
+    site_title = "Boundaries administration"
+    index_title = "Accounts, teams and service-user references"
+
+    def has_permission(self, request):
+        return is_administrator(request.user)
+
+    @method_decorator(never_cache)
+    @login_not_required
+    def login(self, request, extra_context=None):
+        """One log-in page for the whole site (its lock-out and audit apply here too)."""
+        target = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("admin:index", current_app=self.name)
+        if not request.user.is_authenticated:
+            return redirect_to_login(target, settings.LOGIN_URL)
+        if self.has_permission(request):
+            return HttpResponseRedirect(target)
+        raise PermissionDenied("The administration pages are for administrators.")
+
+
+class AdministratorAdminMixin:
+    """Put first in a ModelAdmin's bases: every permission comes from the Administrator role."""
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+
+class ReadOnlyAdministratorAdminMixin(AdministratorAdminMixin):
+    """Administrators may look, not change: for records another workflow owns."""
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,135 @@
+"""The role-aware navigation and dashboard tiles: one registry, so the menu and the home page
+only ever link to pages that exist and that the user may open.
+
+Each app adds its entries to NAV_ITEMS, e.g.
+
+    NavItem("Cases", "cases:list", "Cases you review or oversee.", _any_role(Role.LINE_MANAGER))
+
+`show` is a predicate taking the user; keep it the same rule the view itself enforces (usually
+people.permissions.has_role). `section` says where the menu puts it: "main" entries go in the
+menu bar, "account" entries beside the user's name. The dashboard shows every entry as a card.
+people/tests/test_views.py checks that every url_name reverses.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from people.permissions import has_role, user_roles
+from people.roles import Role
+
+MAIN = "main"
+ACCOUNT = "account"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    description: str
+    show: Callable[[object], bool]
+    section: str = MAIN
+
+
+def _any_role(*roles: Role) -> Callable[[object], bool]:
+    return lambda user: any(has_role(user, role) for role in roles)
+
+
+def _can_file_disclosure(user) -> bool:
+    from disclosures.permissions import can_file_disclosure  # the same rule the disclosure views enforce
+
+    return can_file_disclosure(user)
+
+
+def _signed_in(user) -> bool:
+    return user.is_authenticated
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(
+        "Administration",
+        "admin:index",
+        "Accounts, teams, service-user references, categories and policies.",
+        _any_role(Role.ADMINISTRATOR),
+    ),
+    NavItem(
+        "Tell us about a boundary issue",
+        "disclosures:new",
+        "Your own situation, something that happened, a worry about a colleague, or a plan to agree first.",
+        _can_file_disclosure,
+    ),
+    NavItem(
+        "My disclosures",
+        "disclosures:list",
+        "What you have told us, your drafts, and what is happening with each.",
+        _can_file_disclosure,
+    ),
+    # Policies (issue 5): every signed-in user reads them; managers see their teams' acknowledgements.
+    NavItem("Policies", "policies:list", "Read the boundaries policies and confirm you have read them.", _signed_in),
+    NavItem(
+        "Team compliance",
+        "policies:compliance",
+        "Who in your teams has not yet acknowledged the current policies.",
+        _any_role(Role.LINE_MANAGER, Role.SENIOR_MANAGER),
+    ),
+    NavItem(
+        "Policy reviews due",
+        "policies:review_due",
+        "Policies whose review date is near or past; import and publish new versions.",
+        _any_role(Role.ADMINISTRATOR),
+    ),
+    NavItem(
+        "Change password",
+        "password_change",
+        "Choose a new password. You will need your current one.",
+        _signed_in,
+        section=ACCOUNT,
+    ),
+]
+
+
+def nav_items_for(user, *, section: str | None = None) -> list[NavItem]:
+    """The entries this user may see, in registry order; only one section if asked."""
+    return [item for item in NAV_ITEMS if (section is None or item.section == section) and item.show(user)]
+
+
+# One line per role for the dashboard: what the role is for in Boundaries (DESIGN §1).
+# Links live in NAV_ITEMS only, so these lines never point at a page that does not exist.
+ROLE_WELCOME: dict[Role, str] = {
+    # seed 001 "Disclosure": workers can disclose "without the automatic risk of disciplinary proceedings".
+    Role.WORKER: (
+        "You can tell us about a boundary issue in confidence – your own situation, something that "
+        "happened, or a worry about a colleague. Telling us early is the right thing to do and is not "
+        "a disciplinary matter in itself."
+    ),
+    Role.LINE_MANAGER: (
+        "You review boundary issues raised by the people you manage, agree how they are handled and "
+        "keep the arrangements under review."
+    ),
+    Role.SENIOR_MANAGER: (
+        "You oversee boundary cases in your services, take escalations and sign off the closure of high-risk cases."
+    ),
+    Role.SAFEGUARDING_LEAD: "You see every case flagged for safeguarding and decide on referrals.",
+    Role.HR: "You see a case only once it has been referred for a disciplinary investigation.",
+    Role.SPEAK_UP_GUARDIAN: (
+        "You receive concerns from workers who cannot raise them with their line manager. Only you see who raised them."
+    ),
+    Role.COMMITTEE_MEMBER: (
+        "You receive the quarterly safeguarding summary: figures only, never names or case details."
+    ),
+    Role.AUDITOR: "You check the audit trail of who saw and changed what.",
+    Role.ADMINISTRATOR: (
+        "You manage accounts, teams, service-user references, categories and policies. "
+        "Administrators never see the content of a case."
+    ),
+}
+
+
+def roles_for(user) -> list[Role]:
+    """The user's roles in the order of the Role enum (groups that are not roles are ignored)."""
+    names = user_roles(user)
+    return [role for role in Role if role.value in names]
+
+
+def welcome_lines_for(user) -> list[str]:
+    """The dashboard's welcome lines for each of the user's roles."""
+    return [ROLE_WELCOME[role] for role in roles_for(user) if role in ROLE_WELCOME]

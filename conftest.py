@@ -1,0 +1,164 @@
+"""Personas shared by every app's tests (STYLE.md "Tests").
+
+The organisation they live in:
+
+    senior (Senior manager, team "North")
+      └── manager (Line manager, team "North A")
+            ├── worker   (Worker)
+            └── colleague (Worker)
+    other_manager (Line manager, team "South") – manages nobody here; must get 404 on North's records
+
+plus one account for each remaining role and a superuser who holds no role.
+"""
+
+import pytest
+
+from people.roles import Role
+from people.tests.factories import StaffMemberFactory, TeamFactory, UserFactory
+
+
+def _staff(username, team, roles, manager=None, title="Support worker"):
+    user = UserFactory(username=username, roles=[Role.WORKER, *roles])
+    return StaffMemberFactory(user=user, team=team, line_manager=manager, job_title=title)
+
+
+@pytest.fixture
+def org(db):
+    """The whole persona organisation as a namespace of StaffMember rows."""
+    north = TeamFactory(name="North")
+    north_a = TeamFactory(name="North A", parent=north)
+    south = TeamFactory(name="South")
+    central = TeamFactory(name="Central", service_area="central")
+
+    class Org:
+        pass
+
+    o = Org()
+    o.north, o.north_a, o.south, o.central = north, north_a, south, central
+    o.senior = _staff("senior", north, [Role.SENIOR_MANAGER], title="Service manager")
+    o.manager = _staff("manager", north_a, [Role.LINE_MANAGER], manager=o.senior, title="Team leader")
+    o.worker = _staff("worker", north_a, [], manager=o.manager)
+    o.colleague = _staff("colleague", north_a, [], manager=o.manager)
+    o.other_manager = _staff("other_manager", south, [Role.LINE_MANAGER], title="Team leader")
+    o.safeguarding = _staff("safeguarding", central, [Role.SAFEGUARDING_LEAD], title="Safeguarding lead")
+    o.hr = _staff("hr", central, [Role.HR], title="HR adviser")
+    o.guardian = _staff("guardian", central, [Role.SPEAK_UP_GUARDIAN], title="Speak-up guardian")
+    o.committee = UserFactory(username="committee", roles=[Role.COMMITTEE_MEMBER])
+    o.auditor = UserFactory(username="auditor", roles=[Role.AUDITOR])
+    o.administrator = UserFactory(username="administrator", roles=[Role.ADMINISTRATOR])
+    o.superuser = UserFactory(username="root_no_role", is_superuser=True, is_staff=True)
+    return o
+
+
+@pytest.fixture
+def worker(org):
+    return org.worker.user
+
+
+@pytest.fixture
+def manager(org):
+    return org.manager.user
+
+
+@pytest.fixture
+def other_manager(org):
+    return org.other_manager.user
+
+
+def _skip_or_fail(reason: str):
+    """Skip a test whose service is missing, except in CI (BOUNDARIES_REQUIRE_ALL_TESTS=1), where
+    every integration and browser test must run."""
+    import os
+
+    if os.environ.get("BOUNDARIES_REQUIRE_ALL_TESTS"):
+        pytest.fail(f"{reason}; CI must run this test")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def needs_postgres(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        _skip_or_fail("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
+def redis_url():
+    """The REDIS_URL of a Redis that answers, or skip (fail in CI)."""
+    import os
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        _skip_or_fail("needs Redis (set REDIS_URL=redis://...)")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        _skip_or_fail(f"Redis at REDIS_URL does not answer: {exc}")
+    return url
+
+
+@pytest.fixture
+def celery_worker_process(redis_url, transactional_db, tmp_path):
+    """A real Celery worker, in its own process, consuming from the Redis at REDIS_URL and using
+    this test's PostgreSQL database; e-mail it sends lands as files in `worker.mail_dir`.
+
+    While the fixture is active, tasks queued by the test are published to Redis instead of
+    running in-process.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    from boundaries.celery import app as celery_app
+
+    if connection.vendor != "postgresql":
+        _skip_or_fail("the worker needs a database it can share: PostgreSQL")
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    database_url = f"postgres://{db['USER']}:{db['PASSWORD']}@{host}:{port}/{db['NAME']}"
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="boundaries.settings.local",
+        DJANGO_DEBUG="false",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        EMAIL_URL="filemail://",
+        EMAIL_FILE_PATH=str(mail_dir),
+    )
+    log_path = tmp_path / "worker.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "boundaries", "worker", "--pool=solo", "--loglevel=INFO",
+             "--without-mingle", "--without-gossip", "--hostname", f"test-{os.getpid()}@%h"],
+            cwd=Path(__file__).parent, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    saved = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = redis_url
+    celery_app._pool = None
+    deadline = time.monotonic() + 60
+    while "ready." not in log_path.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the Celery worker did not start:\n{log_path.read_text()}")
+        time.sleep(0.2)
+    try:
+        yield SimpleNamespace(process=process, mail_dir=mail_dir, log_path=log_path)
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
+        celery_app._pool = None
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()

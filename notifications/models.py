@@ -1,0 +1,52 @@
+"""The transactional outbox for e-mail (JR-01..JR-03; docs/notifications.md).
+
+A message is written in the same database transaction as the change it announces, so it
+exists exactly when the change does. It holds no case content: a template code, a link
+path and a date are all an e-mail may say (CP-07).
+
+Not history-tracked on purpose: it is delivery bookkeeping with no content, and the relay
+touches pending rows every minute while the broker is down.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class OutboxMessage(models.Model):
+    class Template(models.TextChoices):
+        CASE_NEW = "case_new", "New case for the reviewer"
+        CASE_URGENT = "case_urgent", "Urgent case for the safeguarding lead"
+        CASE_UPDATED = "case_updated", "New information on a case for the reviewer"
+        DISCLOSURE_RECEIPT = "disclosure_receipt", "Receipt for the worker who filed"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    template = models.CharField(max_length=40, choices=Template.choices)
+    link = models.CharField(max_length=200, help_text="A path on this site, e.g. /cases/42/. Never content.")
+    due_date = models.DateField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True, help_text="The exception's class only.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="Last handed to the broker.")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="outbox_sent_has_sent_at",
+            ),
+            models.CheckConstraint(condition=Q(link__startswith="/"), name="outbox_link_is_a_path"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_template_display()} to user {self.recipient_id} ({self.status})"

@@ -1,0 +1,393 @@
+"""The admin for the organisation's people (DESIGN §1 "Administrator": accounts, teams, service-user
+references; no case content). Who may use it is decided in boundaries/admin_access.py.
+
+Staff, service users, assignments and relationships are never deleted here: leavers are made
+inactive (their history stays), assignments are ended, and the relationships register belongs to the
+case workflow, so administrators may look it up but not change it (docs/imports.md "Admin").
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+
+from audit.services import audit_record
+from boundaries.admin_access import AdministratorAdminMixin, ReadOnlyAdministratorAdminMixin
+from people.imports import (
+    SERVICE_USER_COLUMNS,
+    STAFF_COLUMNS,
+    ImportRejected,
+    service_user_import,
+    staff_import,
+)
+from people.models import Assignment, CarerOrRelative, Relationship, ServiceUser, StaffMember, Team
+from people.services import assignment_create, assignment_end, assignment_refusal, staff_line_manager_error, staff_save
+
+User = get_user_model()
+
+
+class NoDeleteMixin:
+    """Leavers are deactivated and assignments ended, never deleted: their history must stay."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- CSV import pages -----------------------------------------------------------------------------
+
+
+class CsvImportForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV with the columns in the guide; line 1 is the header.")
+    create_teams = forms.BooleanField(
+        label="Create teams that do not exist yet",
+        required=False,
+        help_text="Leave unticked to have a misspelt team name reported instead of created.",
+    )
+
+
+class CsvImportMixin:
+    """An "Import from CSV" page beside the changelist, using the same service as the command."""
+
+    importer = None
+    import_title = ""
+    import_columns: tuple[str, ...] = ()
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name=name),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        errors = []
+        form = CsvImportForm(request.POST, request.FILES) if request.method == "POST" else CsvImportForm()
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = type(self).importer(
+                    file=form.cleaned_data["file"], actor=request.user, create_teams=form.cleaned_data["create_teams"]
+                )
+            except ImportRejected as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, f"Imported {form.cleaned_data['file'].name}: {result.summary()}")
+                return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": self.import_title,
+            "form": form,
+            "errors": errors,
+            "columns": self.import_columns,
+        }
+        return TemplateResponse(request, "admin/people/import.html", context)
+
+
+# --- teams and staff ------------------------------------------------------------------------------
+
+
+@admin.register(Team)
+class TeamAdmin(AdministratorAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "service_area", "parent", "staff_count"]
+    list_filter = ["service_area"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("parent").annotate(_staff_count=Count("staff"))
+
+    @admin.display(description="Staff", ordering="_staff_count")
+    def staff_count(self, team):
+        return team._staff_count
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = "people.team.saved"
+        super().save_model(request, obj, form, change)
+
+
+class StaffMemberForm(forms.ModelForm):
+    class Meta:
+        model = StaffMember
+        fields = [
+            "user",
+            "staff_number",
+            "employment_type",
+            "job_title",
+            "team",
+            "line_manager",
+            "registration_body",
+            "registration_number",
+            "start_date",
+            "end_date",
+            "is_active",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        manager = cleaned.get("line_manager")
+        error = staff_line_manager_error(staff=self.instance, manager=manager)
+        if error:
+            self.add_error("line_manager", error)
+        return cleaned
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(CsvImportMixin, NoDeleteMixin, AdministratorAdminMixin, admin.ModelAdmin):
+    form = StaffMemberForm
+    importer = staff_import
+    import_title = "Import staff from CSV"
+    import_columns = STAFF_COLUMNS
+    list_display = ["staff_number", "full_name", "job_title", "team", "line_manager", "employment_type", "is_active"]
+    list_filter = ["is_active", "employment_type", "team", "registration_body"]
+    search_fields = [
+        "staff_number",
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "job_title",
+    ]
+    autocomplete_fields = ["user", "team", "line_manager"]
+    list_select_related = ["user", "team", "line_manager__user"]
+    fieldsets = [
+        (None, {"fields": ["user", "staff_number", "employment_type", "job_title", "team", "line_manager"]}),
+        ("Professional registration", {"fields": ["registration_body", "registration_number"]}),
+        (
+            "Employment",
+            {
+                "fields": ["start_date", "end_date", "is_active"],
+                "description": "A leaver is made inactive, which also switches off their log-in. "
+                "Staff are never deleted: their history stays.",
+            },
+        ),
+    ]
+
+    @admin.display(description="Name", ordering="user__last_name")
+    def full_name(self, staff):
+        return staff.full_name
+
+    def save_model(self, request, obj, form, change):
+        staff_save(staff=obj, actor=request.user, reason="people.staff.saved")
+
+
+# --- service users and carers ---------------------------------------------------------------------
+
+
+class CarerInline(AdministratorAdminMixin, admin.TabularInline):
+    model = CarerOrRelative
+    extra = 0
+    fields = ["initials", "relationship_to_service_user"]
+
+
+@admin.register(ServiceUser)
+class ServiceUserAdmin(CsvImportMixin, NoDeleteMixin, AdministratorAdminMixin, admin.ModelAdmin):
+    importer = service_user_import
+    import_title = "Import service users from CSV"
+    import_columns = SERVICE_USER_COLUMNS
+    list_display = ["reference", "initials", "team", "status", "left_date", "is_child", "is_adult_at_risk"]
+    list_filter = ["status", "team", "is_child", "is_adult_at_risk", "lacks_capacity"]
+    search_fields = ["reference", "initials"]
+    autocomplete_fields = ["team"]
+    list_select_related = ["team"]
+    inlines = [CarerInline]
+
+
+@admin.register(CarerOrRelative)
+class CarerOrRelativeAdmin(AdministratorAdminMixin, admin.ModelAdmin):
+    list_display = ["initials", "relationship_to_service_user", "service_user"]
+    search_fields = ["initials", "service_user__reference", "service_user__initials"]
+    list_filter = ["service_user__team"]
+    autocomplete_fields = ["service_user"]
+    list_select_related = ["service_user"]
+
+
+# --- assignments and the relationships register ---------------------------------------------------
+
+
+class AssignmentForm(forms.ModelForm):
+    """New assignments go through people.services.assignment_create (the relationship check);
+    an existing one can only be ended."""
+
+    class Meta:
+        model = Assignment
+        fields = ["staff", "service_user", "role", "start_date", "end_date"]
+
+    def clean(self):
+        cleaned = super().clean()
+        staff, service_user, role = cleaned.get("staff"), cleaned.get("service_user"), cleaned.get("role")
+        if self.instance.pk is None and staff and service_user and role:
+            refusal = assignment_refusal(staff=staff, service_user=service_user, role=role)
+            if refusal:
+                raise ValidationError(refusal)
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # A second open key worker is not an error when adding: assignment_create hands over from the
+        # current one. Leaving service_user out of the model's checks skips only that constraint here.
+        exclude = super()._get_validation_exclusions()
+        if self.instance.pk is None:
+            exclude.add("service_user")
+        return exclude
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(NoDeleteMixin, AdministratorAdminMixin, admin.ModelAdmin):
+    form = AssignmentForm
+    list_display = ["service_user", "role", "staff", "start_date", "end_date"]
+    list_filter = ["role", "service_user__team"]
+    search_fields = [
+        "service_user__reference",
+        "service_user__initials",
+        "staff__staff_number",
+        "staff__user__last_name",
+    ]
+    autocomplete_fields = ["staff", "service_user"]
+    list_select_related = ["service_user", "staff__user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["staff", "service_user", "role", "start_date"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            if "end_date" in form.changed_data and obj.end_date:
+                assignment_end(assignment=obj, end_date=obj.end_date, actor=request.user)
+            return
+        form.instance = assignment_create(
+            staff=obj.staff,
+            service_user=obj.service_user,
+            role=obj.role,
+            start_date=obj.start_date,
+            actor=request.user,
+        )
+        obj.pk = form.instance.pk
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(ReadOnlyAdministratorAdminMixin, admin.ModelAdmin):
+    """Who has declared a relationship with whom, and whether it is open: enough to explain a refused
+    assignment. The kind, when it began and the arrangement are case content, so they are not shown
+    (DESIGN §1, AC-07); the case workflow writes this register."""
+
+    fields = [
+        "staff",
+        "counterpart",
+        "service_user",
+        "carer",
+        "colleague",
+        "partner_agency",
+        "status",
+        "declared_date",
+        "next_review_date",
+    ]
+    list_display = ["staff", "counterpart", "counterpart_label", "status", "declared_date", "next_review_date"]
+    list_filter = ["status", "counterpart"]
+    search_fields = [
+        "staff__staff_number",
+        "staff__user__last_name",
+        "service_user__reference",
+        "carer__service_user__reference",
+    ]
+    list_select_related = ["staff__user", "service_user", "carer__service_user", "colleague__user"]
+
+    @admin.display(description="With")
+    def counterpart_label(self, relationship):
+        return relationship.counterpart_label
+
+
+# --- accounts and roles ---------------------------------------------------------------------------
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(AdministratorAdminMixin, DjangoUserAdmin):
+    """Accounts and their roles. Superuser and staff flags and per-user permissions are left out:
+    access here is decided by role alone (DESIGN §1)."""
+
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "roles"]
+    list_filter = ["is_active", "groups"]
+    search_fields = ["username", "first_name", "last_name", "email", "staff__staff_number"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("Personal details", {"fields": ["first_name", "last_name", "email"]}),
+        (
+            "Access",
+            {
+                "fields": ["is_active", "groups"],
+                "description": "Roles decide what someone can do. Untick “Active” for a leaver instead of deleting.",
+            },
+        ),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "usable_password", "password1", "password2"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal = ["groups"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["label"] = "Roles"
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description="Roles")
+    def roles(self, user):
+        return ", ".join(group.name for group in user.groups.all())
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a leaver is made inactive; their account stays for the history
+
+    def save_related(self, request, form, formsets, change):
+        """Role changes are security events: each one is audited (AU-01), by role name only."""
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.groups.values_list("name", flat=True))
+        if before != after:
+            audit_record(
+                action="accounts.roles.changed",
+                actor=request.user,
+                obj=form.instance,
+                detail={"added": sorted(after - before), "removed": sorted(before - after)},
+            )
+
+
+@admin.register(Group)
+class RoleAdmin(ReadOnlyAdministratorAdminMixin, DjangoGroupAdmin):
+    """The roles are fixed (people/roles.py); membership is changed on each account's page."""
+
+    list_display = ["name", "member_count"]
+    fields = ["name", "members"]
+    readonly_fields = ["name", "members"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_member_count=Count("user"))
+
+    @admin.display(description="Members", ordering="_member_count")
+    def member_count(self, group):
+        return group._member_count
+
+    @admin.display(description="Members")
+    def members(self, group):
+        users = group.user_set.order_by("last_name", "first_name", "username")
+        return (
+            format_html_join(
+                "\n",
+                '<div><a href="{}">{}</a></div>',
+                ((reverse("admin:auth_user_change", args=[u.pk]), u.get_full_name() or u.username) for u in users),
+            )
+            or "Nobody yet."
+        )

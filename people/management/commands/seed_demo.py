@@ -1,0 +1,71 @@
+"""manage.py seed_demo: a believable demo organisation with one login per role (docs/demo.md)."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from people.demo import DEFAULT_PASSWORD, DemoContext
+
+# Run in this order. Later issues append their own steps (e.g. "disclosures.demo.seed_disclosures");
+# each takes a DemoContext and returns a one-line summary, and must be safe to run again.
+DEMO_STEPS = [
+    "people.demo.seed_teams",
+    "people.demo.seed_staff",
+    "people.demo.seed_accounts",
+    "people.demo.seed_service_users",
+    "people.demo.seed_carers",
+    "people.demo.seed_relationships",
+    "people.demo.seed_assignments",
+    "disclosures.demo.seed_disclosures",
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a demo organisation (teams, staff, service users, key workers, declared relationships) with "
+        "one login per role: worker, manager, senior, safeguarding, hr, guardian, committee, auditor, admin. "
+        "Safe to run again: nothing changes. Refuses to run with DEBUG off unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help=f"The password of every demo account (default: {DEFAULT_PASSWORD}).",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off. Never on a live system: every demo account shares one known password.",
+        )
+
+    def handle(self, *args, password, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo makes accounts that share one published password, so it only runs with DEBUG on "
+                "(a development or demo machine). If this really is a demo system, run it again with --force."
+            )
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            raise CommandError("The demo password is not strong enough: " + " ".join(error.messages)) from error
+
+        started = time.monotonic()
+        ctx = DemoContext(password=password)
+        with transaction.atomic():
+            for path in DEMO_STEPS:
+                step_started = time.monotonic()
+                summary = import_string(path)(ctx)
+                self.stdout.write(f"  {summary} [{time.monotonic() - step_started:.1f}s]")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo organisation ready in {time.monotonic() - started:.1f}s. Log in as worker, manager, senior, "
+                f"safeguarding, hr, guardian, committee, auditor or admin with the password you chose "
+                f"(default {DEFAULT_PASSWORD})."
+            )
+        )

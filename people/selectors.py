@@ -1,0 +1,40 @@
+from django.db.models import Q, QuerySet
+
+from people.models import Relationship, ServiceUser, StaffMember
+
+
+def staff_managers_above(*, staff: StaffMember) -> list[StaffMember]:
+    """The line-management chain above a worker, nearest first."""
+    chain: list[StaffMember] = []
+    seen = {staff.pk}
+    current = staff
+    while current.line_manager_id and current.line_manager_id not in seen:
+        current = StaffMember.objects.select_related("user", "team").get(pk=current.line_manager_id)
+        seen.add(current.pk)
+        chain.append(current)
+    return chain
+
+
+def staff_reports_below(*, manager: StaffMember) -> QuerySet[StaffMember]:
+    """Everyone below a manager in the line-management chain, at any depth (one query per level)."""
+    found: set[int] = set()
+    level = {manager.pk}
+    while level:
+        level = set(StaffMember.objects.filter(line_manager__in=level).values_list("pk", flat=True)) - found
+        level.discard(manager.pk)
+        found |= level
+    return StaffMember.objects.filter(pk__in=found).select_related("user", "team")
+
+
+def relationship_open_list(*, staff: StaffMember) -> QuerySet[Relationship]:
+    """A worker's relationships that are declared or managed, not ended."""
+    return Relationship.objects.filter(staff=staff, status__in=Relationship.OPEN_STATUSES)
+
+
+def relationship_blocking_assignment(*, staff: StaffMember, service_user: ServiceUser) -> Relationship | None:
+    """An open relationship of this worker with the service user or one of their carers, if any."""
+    return (
+        relationship_open_list(staff=staff)
+        .filter(Q(service_user=service_user) | Q(carer__service_user=service_user))
+        .first()
+    )

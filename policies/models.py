@@ -1,0 +1,228 @@
+"""Policies and the boundaries taxonomy (DESIGN §3 "policies")."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class DisclosureKind(models.TextChoices):
+    """The four kinds of thing a worker files (DESIGN §3 "disclosures")."""
+
+    SELF_DECLARATION = "self_declaration", "Something about me"
+    INCIDENT = "incident", "Something that happened"
+    CONCERN = "concern", "A worry about a colleague"
+    VARIATION = "variation", "A plan that stretches a boundary"
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", "Urgent"
+    HIGH = "high", "High"
+    NORMAL = "normal", "Normal"
+
+
+class StatutoryPrompt(models.TextChoices):
+    """Routes a reviewer must consider before closing (seed 002 §5.6, §6.4, §7.5–7.6)."""
+
+    SAFEGUARDING_REFERRAL = "safeguarding_referral", "Safeguarding referral to the local authority"
+    LADO_PIPOT = "lado_pipot", "LADO (child) or PiPoT (adult) referral"
+    POLICE = "police", "Report to the police"
+    REGULATOR = "regulator", "Referral to the professional regulator"
+    DBS = "dbs", "DBS referral duty"
+    SERIOUS_INCIDENT = "serious_incident", "Serious Incident report"
+    HR_INVESTIGATION = "hr_investigation", "HR disciplinary investigation"
+
+
+class BoundaryCategory(models.Model):
+    """One entry of the boundaries taxonomy; seeded by migration 0002, editable by administrators."""
+
+    code = models.SlugField(max_length=60, unique=True, help_text="A stable code; never shown to users.")
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(help_text="Plain words shown on the disclosure form.")
+    policy_refs = models.CharField(
+        max_length=200, blank=True, help_text="Where the rule comes from, e.g. 000 §4.1, 002 §6.3.5."
+    )
+    default_priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    is_safeguarding = models.BooleanField(
+        "safeguarding matter", default=False, help_text="Cases in this category go to the safeguarding lead."
+    )
+    statutory_prompts = models.JSONField(
+        default=list, blank=True, help_text="Codes from StatutoryPrompt that a case in this category raises."
+    )
+    disclosure_kinds = models.JSONField(default=list, help_text="Codes from DisclosureKind this category applies to.")
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    # The sections that govern this category (issue 5), shown as "what the policy says" on the
+    # disclosure form. Links point at one version's sections; publishing a new version carries
+    # them over by section number (policies.services.policy_version_publish).
+    policy_sections = models.ManyToManyField(
+        "PolicySection",
+        blank=True,
+        related_name="categories",
+        help_text="The policy sections that govern this category.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "boundary categories"
+
+    def __str__(self):
+        return self.name
+
+    def applies_to(self, kind: str) -> bool:
+        return kind in self.disclosure_kinds
+
+    def get_statutory_prompts_display(self) -> list[str]:
+        return [StatutoryPrompt(code).label for code in self.statutory_prompts if code in StatutoryPrompt.values]
+
+
+# ---------------------------------------------------------------------------------------------
+# The policy library (issue 5): policies, versions, sections, acknowledgements.
+# ---------------------------------------------------------------------------------------------
+
+
+class Policy(models.Model):
+    """A policy document; its text lives in versions, one of which at most is active."""
+
+    title = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "policies"
+
+    def __str__(self):
+        return self.title
+
+
+class PolicyVersion(models.Model):
+    """One version of a policy. Made by policies.services.policy_version_import; once published its
+    text (label, body, sections) is never edited – a change is a new version. On PostgreSQL a
+    trigger refuses such edits too (migration 0004)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        SUPERSEDED = "superseded", "Superseded"
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="versions")
+    label = models.CharField("version", max_length=20, help_text="As the document numbers it, e.g. 1.1.")
+    body = models.TextField(help_text="The document as imported (plain text or Markdown).")
+    source_name = models.CharField(max_length=200, blank=True, help_text="The imported file's name.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    approved_by = models.CharField(max_length=200, blank=True, help_text="Who approved it, e.g. the Board.")
+    approved_date = models.DateField(null=True, blank=True)
+    next_review_date = models.DateField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["policy__title", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "label"],
+                name="policy_version_label_unique",
+                violation_error_message="This policy already has a version with that number.",
+            ),
+            models.UniqueConstraint(
+                fields=["policy"],
+                condition=Q(status="active"),
+                name="policy_one_active_version",
+                violation_error_message="A policy has one active version at most.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="policy_version_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.policy.title}, version {self.label} ({self.get_status_display().lower()})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def review_is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.next_review_date is not None and self.next_review_date < today
+
+
+class PolicySection(models.Model):
+    """A clause or headed section of a version, as the import split it."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="sections")
+    number = models.CharField(max_length=20, blank=True, help_text="As the document numbers it, e.g. 4.3.")
+    heading = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+    order = models.PositiveIntegerField()
+    anchor = models.SlugField(max_length=80, help_text="Stable id on the page; matches sections across versions.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="policy_section_order_unique"),
+            models.UniqueConstraint(fields=["version", "anchor"], name="policy_section_anchor_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.version.policy.title} {self.version.label}: {self.title}"
+
+    @property
+    def title(self) -> str:
+        """What a reader calls it: "4.3 Gifts", "4.3", "Befriending" or "Opening text"."""
+        if self.number and self.heading:
+            return f"{self.number} {self.heading}"
+        return self.number or self.heading or "Opening text"
+
+
+class Acknowledgement(models.Model):
+    """A worker confirmed "I have read and understood" a version (seed 002 §16.1.5)."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="policy_acknowledgements")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="acknowledgement_once_per_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} acknowledged {self.version}"
+
+
+class PolicyReviewReminder(models.Model):
+    """A review reminder e-mailed to an administrator: one a day at most (JR-03, JR-07). No content."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_date = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    version_count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-sent_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "sent_date"], name="policy_review_reminder_once_a_day"),
+        ]
+
+    def __str__(self):
+        return f"Policy review reminder to user {self.recipient_id} on {self.sent_date:%d/%m/%Y}"

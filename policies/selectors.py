@@ -1,0 +1,163 @@
+"""Reads for the policy library: what a user may see, what waits for them, compliance figures."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from people.models import StaffMember
+from people.permissions import has_role
+from people.roles import Role
+from people.selectors import staff_reports_below
+from policies.models import Acknowledgement, BoundaryCategory, Policy, PolicySection, PolicyVersion
+from policies.permissions import can_manage_policies
+
+ACTIVE = PolicyVersion.Status.ACTIVE
+
+
+def policy_list_for(user) -> QuerySet[Policy]:
+    """Policies the user may open: those with an active version; administrators also see drafts-only ones."""
+    policies = Policy.objects.all()
+    if not can_manage_policies(user):
+        policies = policies.filter(versions__status=ACTIVE)
+    active = PolicyVersion.objects.filter(status=ACTIVE)
+    if user.is_authenticated:
+        active = active.annotate(acknowledged=Exists(Acknowledgement.objects.filter(version=OuterRef("pk"), user=user)))
+    return policies.prefetch_related(Prefetch("versions", queryset=active, to_attr="active_versions")).distinct()
+
+
+def policy_version_list_for(user, *, policy: Policy) -> QuerySet[PolicyVersion]:
+    """A policy's versions the user may open: published ones; administrators also drafts. Newest first."""
+    versions = policy.versions.select_related("published_by").order_by("-created_at", "-pk")
+    if not can_manage_policies(user):
+        versions = versions.exclude(status=PolicyVersion.Status.DRAFT)
+    return versions
+
+
+def policy_version_visible_to(user) -> QuerySet[PolicyVersion]:
+    """Every version the user may open: published ones of any policy; administrators also drafts."""
+    versions = PolicyVersion.objects.select_related("policy")
+    if not can_manage_policies(user):
+        versions = versions.exclude(status=PolicyVersion.Status.DRAFT)
+    return versions
+
+
+def policy_version_active(*, policy: Policy) -> PolicyVersion | None:
+    """The policy's active version, if it has one."""
+    return policy.versions.filter(status=ACTIVE).first()
+
+
+def policy_versions_awaiting_acknowledgement(*, user) -> QuerySet[PolicyVersion]:
+    """Active versions this user has not acknowledged yet (none for accounts without a staff record)."""
+    staff = getattr(user, "staff", None) if user.is_authenticated else None
+    if staff is None or not staff.is_active:
+        return PolicyVersion.objects.none()
+    return (
+        PolicyVersion.objects.filter(status=ACTIVE)
+        .exclude(acknowledgements__user=user)
+        .select_related("policy")
+        .order_by("policy__title")
+    )
+
+
+def acknowledgement_get(*, user, version: PolicyVersion) -> Acknowledgement | None:
+    """The user's acknowledgement of this version, if any."""
+    if not user.is_authenticated:
+        return None
+    return Acknowledgement.objects.filter(user=user, version=version).first()
+
+
+def category_guidance_sections(*, category: BoundaryCategory) -> QuerySet[PolicySection]:
+    """The sections linked to a category, from active versions only, in policy then document order."""
+    return (
+        category.policy_sections.filter(version__status=ACTIVE)
+        .select_related("version__policy")
+        .order_by("version__policy__title", "order")
+    )
+
+
+def policy_versions_review_due(*, within_days: int = 30, today: datetime.date | None = None) -> QuerySet[PolicyVersion]:
+    """Active versions whose next review date is past or within `within_days` days, soonest first."""
+    today = today or timezone.localdate()
+    return (
+        PolicyVersion.objects.filter(status=ACTIVE, next_review_date__lte=today + datetime.timedelta(days=within_days))
+        .select_related("policy")
+        .order_by("next_review_date", "policy__title")
+    )
+
+
+def compliance_staff_for(user) -> QuerySet[StaffMember]:
+    """Whose acknowledgements a user may see: administrators everyone; managers the people below them."""
+    if has_role(user, Role.ADMINISTRATOR):
+        return StaffMember.objects.all()
+    staff = getattr(user, "staff", None)
+    if staff is not None and (has_role(user, Role.LINE_MANAGER) or has_role(user, Role.SENIOR_MANAGER)):
+        return staff_reports_below(manager=staff)
+    return StaffMember.objects.none()
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    team_id: int
+    team_name: str
+    version_id: int
+    policy_id: int
+    policy_title: str
+    version_label: str
+    staff_count: int
+    acknowledged_count: int
+
+    @property
+    def outstanding_count(self) -> int:
+        return self.staff_count - self.acknowledged_count
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.acknowledged_count / self.staff_count) if self.staff_count else 100
+
+
+def acknowledgement_compliance(*, staff_qs: QuerySet[StaffMember]) -> list[ComplianceRow]:
+    """Per team and per active policy version: active staff in `staff_qs` and how many acknowledged.
+
+    Three queries whatever the number of staff (counts are database aggregates); the quarterly
+    report reuses this. Leavers (inactive staff) are not counted."""
+    staff_qs = staff_qs.filter(is_active=True)
+    teams = list(
+        staff_qs.order_by()
+        .values("team_id", "team__name")
+        .annotate(total=Count("pk", distinct=True))
+        .order_by("team__name")
+    )
+    versions = list(PolicyVersion.objects.filter(status=ACTIVE).select_related("policy").order_by("policy__title"))
+    acknowledged = {
+        (row["user__staff__team_id"], row["version_id"]): row["n"]
+        for row in Acknowledgement.objects.filter(version__status=ACTIVE, user__staff__in=staff_qs.values("pk"))
+        .order_by()
+        .values("user__staff__team_id", "version_id")
+        .annotate(n=Count("pk"))
+    }
+    return [
+        ComplianceRow(
+            team_id=team["team_id"],
+            team_name=team["team__name"],
+            version_id=version.pk,
+            policy_id=version.policy_id,
+            policy_title=version.policy.title,
+            version_label=version.label,
+            staff_count=team["total"],
+            acknowledged_count=acknowledged.get((team["team_id"], version.pk), 0),
+        )
+        for team in teams
+        for version in versions
+    ]
+
+
+def staff_not_acknowledged(*, staff_qs: QuerySet[StaffMember], version: PolicyVersion) -> QuerySet[StaffMember]:
+    """Active staff in `staff_qs` who have not acknowledged `version`, by team then name."""
+    return (
+        staff_qs.filter(is_active=True)
+        .exclude(Q(user__policy_acknowledgements__version=version))
+        .select_related("user", "team")
+        .order_by("team__name", "user__last_name", "user__first_name")
+    )
