@@ -19,6 +19,13 @@ class OutboxMessage(models.Model):
         CASE_URGENT = "case_urgent", "Urgent case for the safeguarding lead"
         CASE_UPDATED = "case_updated", "New information on a case for the reviewer"
         DISCLOSURE_RECEIPT = "disclosure_receipt", "Receipt for the worker who filed"
+        CASE_ASSIGNED = "case_assigned", "A case was reassigned or escalated to the recipient"
+        CASE_SIGN_OFF = "case_sign_off", "A case waits for the recipient's closure sign-off"
+        CASE_CLOSED = "case_closed", "The case the recipient filed is closed"
+        SUBJECT_NOTICE = "subject_notice", "A notice for the subject of a case"
+        SUBJECT_REPLIED = "subject_replied", "The subject replied to a notice"
+        DAILY_DIGEST = "daily_digest", "Daily digest of overdue and due items"
+        REPORT_READY = "report_ready", "A quarterly report is ready"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
