@@ -64,3 +64,40 @@ def case_get_for(user, pk: int) -> Case:
 def case_timeline(*, case: Case):
     """The case's timeline in order; call only after case_list_for has allowed the case."""
     return case.timeline.select_related("actor").order_by("at", "pk")
+
+
+def case_queue_for(user) -> QuerySet[Case]:
+    """The review queue: case_list_for(user) with what the list page shows, in a fixed number of queries.
+
+    Subqueries rather than joins, so the counts are not multiplied by case_list_for's joins.
+    Urgent cases first, then high, then the oldest first. (Owned by the case pages, issue 4.)
+    """
+    from django.db import models
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    from cases.models import Action, RiskAssessment
+    from policies.models import Priority
+
+    today = timezone.localdate()
+    open_actions = Action.objects.filter(case=models.OuterRef("pk"), status=Action.Status.OPEN)
+    overdue = open_actions.filter(due_date__lt=today).order_by().values("case").annotate(n=models.Count("pk"))
+    latest = RiskAssessment.objects.filter(case=models.OuterRef("pk")).order_by("-assessed_at", "-pk")
+    rank = models.Case(
+        models.When(priority=Priority.URGENT, then=models.Value(0)),
+        models.When(priority=Priority.HIGH, then=models.Value(1)),
+        default=models.Value(2),
+        output_field=models.IntegerField(),
+    )
+    return (
+        case_list_for(user)
+        .annotate(
+            next_action_due=models.Subquery(open_actions.order_by("due_date").values("due_date")[:1]),
+            overdue_actions=Coalesce(
+                models.Subquery(overdue.values("n"), output_field=models.IntegerField()), models.Value(0)
+            ),
+            current_score=models.Subquery(latest.values("score")[:1]),
+            priority_rank=rank,
+        )
+        .order_by("priority_rank", "opened_at", "pk")
+    )

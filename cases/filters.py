@@ -1,0 +1,79 @@
+"""Filters for the review queue (/cases/). They only narrow case_queue_for(user): no filter can show
+a case the selector did not already allow (DESIGN §6)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.models import Case
+from people.models import Team
+from policies.models import BoundaryCategory, Priority
+
+OPEN = "open"
+ALL = "all"
+STATUS_CHOICES = [(OPEN, "All open cases"), *Case.Status.choices, (ALL, "All cases, open and closed")]
+
+
+class CaseQueueFilter(django_filters.FilterSet):
+    reference = django_filters.CharFilter(label="Reference", field_name="reference", lookup_expr="icontains")
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=STATUS_CHOICES, method="filter_status", empty_label=None
+    )
+    category = django_filters.ModelChoiceFilter(
+        label="Category", queryset=BoundaryCategory.objects.order_by("name"), empty_label="Any category"
+    )
+    priority = django_filters.ChoiceFilter(label="Priority", choices=Priority.choices, empty_label="Any priority")
+    team = django_filters.ModelChoiceFilter(
+        label="Team", queryset=Team.objects.order_by("name"), empty_label="Any team"
+    )
+    overdue = django_filters.ChoiceFilter(
+        label="Overdue",
+        choices=[("yes", "Only overdue")],
+        method="filter_overdue",
+        empty_label="Overdue or not",
+    )
+    mine = django_filters.ChoiceFilter(
+        label="Whose",
+        choices=[("yes", "Only cases I review")],
+        method="filter_mine",
+        empty_label="Every case I can see",
+    )
+
+    class Meta:
+        model = Case
+        fields = ["reference", "status", "category", "priority", "team", "overdue", "mine"]
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        # "All open cases" is the default: a blank or absent status means open.
+        data = data.copy() if data is not None else None
+        if data is not None and not data.get("status"):
+            data["status"] = OPEN
+        self.user = user
+        super().__init__(data, *args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def filter_status(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.exclude(status=Case.Status.CLOSED)
+        if value == ALL:
+            return queryset
+        return queryset.filter(status=value)
+
+    def filter_overdue(self, queryset, name, value):
+        if value != "yes":
+            return queryset
+        today = timezone.localdate()
+        return queryset.filter(
+            Q(status=Case.Status.NEW, acknowledge_by_date__lt=today)
+            | Q(next_review_date__lt=today) & ~Q(status=Case.Status.CLOSED)
+            | Q(overdue_actions__gt=0)
+        )
+
+    def filter_mine(self, queryset, name, value):
+        staff = getattr(self.user, "staff", None)
+        if value != "yes" or staff is None:
+            return queryset
+        return queryset.filter(reviewer=staff)

@@ -1,0 +1,360 @@
+"""Input parsing for the case review pages (issue 4). Forms only parse and validate what was typed;
+every rule (may this move happen now? is the date allowed?) lives in cases.services, which raises
+CaseError with a message the page shows.
+
+No form takes status, reviewer, case or actor from the request (IN-05): the view passes the case,
+the signed-in user is the actor, and the case version travels in a hidden field so a stale form is
+refused with CaseConflict instead of overwriting someone else's change.
+"""
+
+from django import forms
+
+from cases.models import Action, ActionCheck, ActionTemplate, Outcome, RiskAssessment, RiskScaleLabel
+from people.models import StaffMember
+from people.roles import Role
+from policies.models import StatutoryPrompt
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+REVIEWING_ROLES = (Role.LINE_MANAGER, Role.SENIOR_MANAGER, Role.SAFEGUARDING_LEAD)
+
+
+def _yes_no(value) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """Colleagues by name and team, never by staff number."""
+
+    def label_from_instance(self, obj: StaffMember) -> str:
+        return f"{obj.full_name} – {obj.team.name}"
+
+
+def active_staff():
+    return StaffMember.objects.filter(is_active=True, user__is_active=True).select_related("user", "team")
+
+
+def reviewing_staff():
+    """People who may be given a case to review or an escalation: line and senior managers, safeguarding leads.
+    Whether this person may take this case (DESIGN §5 exclusions) is the service's decision."""
+    return active_staff().filter(user__groups__name__in=[r.value for r in REVIEWING_ROLES]).distinct()
+
+
+class CaseFormMixin:
+    """Bootstrap classes and aria attributes linking each field to its help and error (WCAG 3.3.1);
+    the same markup as the disclosure forms, so the shared _field.html and _error_summary.html fit."""
+
+    def _style(self):
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select form-select-lg")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control form-control-lg")
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_helptext"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+            described = widget.attrs.get("aria-describedby", "")
+            widget.attrs["aria-describedby"] = f"{described} id_{self.add_prefix(name)}_error".strip()
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        items = [("case-form", message) for message in self.non_field_errors()]
+        for name, field in self.fields.items():
+            if name in self.errors:
+                grouped = isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+                anchor = f"id_{self.add_prefix(name)}" + ("_0" if grouped else "")
+                items.extend((anchor, message) for message in self.errors[name])
+        return items
+
+    def visible_fields_except_version(self):
+        return [f for f in self.visible_fields() if f.name != "version"]
+
+
+class CaseForm(CaseFormMixin, forms.Form):
+    """Every case form: the case it is about, and the version the user saw (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, case, **kwargs):
+        self.case = case
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("version", case.version)
+        super().__init__(*args, **kwargs)
+        self.setup()
+        self._style()
+
+    def setup(self):
+        """Add fields that depend on the case."""
+
+    @property
+    def expected_version(self) -> int | None:
+        return self.cleaned_data.get("version")
+
+
+class ConfirmForm(CaseForm):
+    """A move with nothing to type: acknowledge, start the action plan, start monitoring, sign off."""
+
+
+class ReasonForm(CaseForm):
+    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+def _scale_field(label: str, labels: list[RiskScaleLabel], help_text: str) -> forms.TypedChoiceField:
+    choices = [(str(s.value), f"{s.value} – {s.label}") for s in labels]
+    return forms.TypedChoiceField(
+        label=label, choices=choices, coerce=int, widget=forms.RadioSelect, help_text=help_text
+    )
+
+
+class AssessForm(CaseForm):
+    """The 5×5 matrix: likelihood and consequence now, and the residual risk once the mitigation is in place."""
+
+    TEXTS = ("risk_to_service_user", "risk_to_worker", "risk_to_organisation", "mitigation")
+
+    def setup(self):
+        labels = list(RiskScaleLabel.objects.all())
+        self.scale_descriptions = {(s.axis, s.value): s.description for s in labels}
+        likelihood = [s for s in labels if s.axis == RiskScaleLabel.Axis.LIKELIHOOD]
+        consequence = [s for s in labels if s.axis == RiskScaleLabel.Axis.CONSEQUENCE]
+        self.fields["likelihood"] = _scale_field("Likelihood", likelihood, "How likely is harm to happen or recur?")
+        self.fields["consequence"] = _scale_field("Consequence", consequence, "How bad would it be if it did?")
+        for name in RiskAssessment.FACTOR_FIELDS:
+            model_field = RiskAssessment._meta.get_field(name)
+            self.fields[name] = forms.BooleanField(label=str(model_field.verbose_name).capitalize(), required=False)
+        labels_for_text = {
+            "risk_to_service_user": "Risk to the service user",
+            "risk_to_worker": "Risk to the worker",
+            "risk_to_organisation": "Risk to the organisation",
+            "mitigation": "What reduces the risk (mitigation)",
+        }
+        for name in self.TEXTS:
+            self.fields[name] = forms.CharField(
+                label=labels_for_text[name], required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+        self.fields["residual_likelihood"] = _scale_field(
+            "Likelihood once the mitigation is in place", likelihood, "The residual risk."
+        )
+        self.fields["residual_consequence"] = _scale_field(
+            "Consequence once the mitigation is in place", consequence, "The residual risk."
+        )
+
+    def factor_fields(self):
+        return [self[name] for name in RiskAssessment.FACTOR_FIELDS]
+
+    def text_fields(self):
+        return [self[name] for name in self.TEXTS]
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "likelihood": data["likelihood"],
+            "consequence": data["consequence"],
+            "residual_likelihood": data["residual_likelihood"],
+            "residual_consequence": data["residual_consequence"],
+            "factors": {name: bool(data.get(name)) for name in RiskAssessment.FACTOR_FIELDS},
+            **{name: data.get(name, "") for name in self.TEXTS},
+        }
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ReviewDateForm(CaseForm):
+    next_review_date = forms.DateField(
+        label="Next review date", widget=DateInput, help_text="When the arrangements are next reviewed."
+    )
+
+
+class PromptAnswerForm(CaseForm):
+    """One statutory prompt considered: was the referral made, and why (seed 002 §5.6, §6.4, §7.5–7.6)."""
+
+    prompt = forms.ChoiceField(label="Which duty", choices=StatutoryPrompt.choices)
+    referral_made = forms.ChoiceField(
+        label="Was the referral or report made?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text="Yes if it was made or is being made.",
+    )
+    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}), help_text="A sentence or two.")
+
+    def __init__(self, *args, prompts=None, **kwargs):
+        self.prompts = prompts
+        super().__init__(*args, **kwargs)
+
+    def setup(self):
+        if self.prompts:
+            self.fields["prompt"].choices = [(code, StatutoryPrompt(code).label) for code in self.prompts]
+
+    def clean_referral_made(self):
+        return _yes_no(self.cleaned_data["referral_made"])
+
+
+class ActionAddForm(CaseForm):
+    template = forms.ModelChoiceField(
+        label="Action",
+        queryset=ActionTemplate.objects.none(),
+        help_text="Choose from the action library; what each one involves is listed below.",
+    )
+    owner = StaffChoiceField(label="Who will do it", queryset=StaffMember.objects.none())
+    due_date = forms.DateField(
+        label="Due date",
+        required=False,
+        widget=DateInput,
+        help_text="Leave blank to use the action's usual time.",
+    )
+    details = forms.CharField(
+        label="What exactly will be done", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def setup(self):
+        self.fields["template"].queryset = ActionTemplate.objects.filter(is_active=True)
+        self.fields["owner"].queryset = active_staff()
+        if not self.is_bound and self.case.reviewer_id:
+            self.initial.setdefault("owner", self.case.reviewer_id)
+
+
+class ActionStatusForm(CaseForm):
+    status = forms.ChoiceField(label="Status", choices=Action.Status.choices)
+
+
+class ReviewForm(CaseForm):
+    """A scheduled review (seed 002 §10.3): for every open action, still needed? working? and a note."""
+
+    notes = forms.CharField(label="Review notes", widget=forms.Textarea(attrs={"rows": 4}))
+    next_review_date = forms.DateField(label="Next review date", widget=DateInput)
+
+    def __init__(self, *args, actions=(), **kwargs):
+        self.actions = list(actions)
+        super().__init__(*args, **kwargs)
+
+    def setup(self):
+        for action in self.actions:
+            self.fields[f"still_needed_{action.pk}"] = forms.ChoiceField(
+                label="Still needed?", choices=YES_NO, widget=forms.RadioSelect
+            )
+            self.fields[f"working_{action.pk}"] = forms.ChoiceField(
+                label="Is it working?", choices=ActionCheck.Working.choices, widget=forms.RadioSelect
+            )
+            self.fields[f"note_{action.pk}"] = forms.CharField(
+                label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def action_rows(self):
+        return [
+            (action, self[f"still_needed_{action.pk}"], self[f"working_{action.pk}"], self[f"note_{action.pk}"])
+            for action in self.actions
+        ]
+
+    def checks(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "action": action,
+                "still_needed": _yes_no(data[f"still_needed_{action.pk}"]),
+                "working": data[f"working_{action.pk}"],
+                "note": data.get(f"note_{action.pk}", ""),
+            }
+            for action in self.actions
+        ]
+
+
+class SubjectNoticeForm(CaseForm):
+    subject = StaffChoiceField(label="Who was told", queryset=StaffMember.objects.none())
+    told = forms.CharField(
+        label="What they were told",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="They will read exactly this text. Do not name the person who raised it.",
+    )
+    told_date = forms.DateField(label="When", required=False, widget=DateInput, help_text="Leave blank for today.")
+
+    def setup(self):
+        self.fields["subject"].queryset = self.case.subjects.select_related("user", "team")
+
+
+class NoticeReplyForm(CaseFormMixin, forms.Form):
+    response = forms.CharField(
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Your side of it, in your own words. The manager reviewing it will read this.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class EscalateForm(CaseForm):
+    to = StaffChoiceField(label="Escalate to", queryset=StaffMember.objects.none())
+    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 4}))
+    reassign = forms.ChoiceField(
+        label="What should happen",
+        choices=[("share", "Share the case with them; I keep reviewing it"), ("reassign", "They take the case over")],
+        widget=forms.RadioSelect,
+        initial="share",
+    )
+
+    def setup(self):
+        self.fields["to"].queryset = reviewing_staff()
+
+    def clean_reassign(self):
+        return self.cleaned_data["reassign"] == "reassign"
+
+
+class ReassignForm(CaseForm):
+    reviewer = StaffChoiceField(label="New reviewer", queryset=StaffMember.objects.none())
+    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def setup(self):
+        self.fields["reviewer"].queryset = reviewing_staff()
+
+
+class KeyWorkerForm(CaseForm):
+    service_user = forms.ModelChoiceField(label="Service user", queryset=None)
+    new_key_worker = StaffChoiceField(label="New key worker", queryset=StaffMember.objects.none())
+
+    def setup(self):
+        self.fields["service_user"].queryset = self.case.service_users.all()
+        self.fields["service_user"].label_from_instance = lambda su: f"{su.reference} · {su.initials}"
+        self.fields["new_key_worker"].queryset = active_staff()
+
+
+class ArrangementForm(CaseForm):
+    arrangement = forms.CharField(
+        label="The arrangement agreed",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Recorded in the relationships register.",
+    )
+    next_review_date = forms.DateField(label="Review it on", widget=DateInput)
+
+
+class CloseForm(CaseForm):
+    outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices, widget=forms.RadioSelect)
+    outcome_notes = forms.CharField(label="Reasons for the outcome", widget=forms.Textarea(attrs={"rows": 4}))
+    summary_for_reporter = forms.CharField(
+        label="Summary for the person who raised it",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="They will read this. Say what was done in general terms, without details about anyone.",
+    )
+    lessons = forms.CharField(
+        label="Lessons for training",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="No names. The safeguarding lead reviews these before they reach a quarterly report.",
+    )
+
+
+class NoteForm(CaseForm):
+    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}))
