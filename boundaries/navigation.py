@@ -40,6 +40,18 @@ def _can_file_disclosure(user) -> bool:
     return can_file_disclosure(user)
 
 
+def _can_open_case_queue(user) -> bool:
+    from cases.views import can_open_case_queue  # the same rule the queue view enforces
+
+    return can_open_case_queue(user)
+
+
+def _has_notices(user) -> bool:
+    from cases.views import has_notices  # the same rule the notices page enforces
+
+    return has_notices(user)
+
+
 def _signed_in(user) -> bool:
     return user.is_authenticated
 
@@ -62,6 +74,19 @@ NAV_ITEMS: list[NavItem] = [
         "disclosures:list",
         "What you have told us, your drafts, and what is happening with each.",
         _can_file_disclosure,
+    ),
+    # Case review (issue 4): the queue for those who review or oversee cases; notices for a subject.
+    NavItem(
+        "Cases",
+        "cases:list",
+        "Cases you review or oversee: what needs acknowledging, assessing and reviewing, and what is overdue.",
+        _can_open_case_queue,
+    ),
+    NavItem(
+        "Notices about you",
+        "cases:notices",
+        "Something raised about your work that a manager has shared with you, and your reply.",
+        _has_notices,
     ),
     # Policies (issue 5): every signed-in user reads them; managers see their teams' acknowledgements.
     NavItem("Policies", "policies:list", "Read the boundaries policies and confirm you have read them.", _signed_in),

@@ -26,4 +26,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("policies/", include("policies.urls")),
     path("disclosures/", include("disclosures.urls")),
+    path("cases/", include("cases.urls")),
 ]

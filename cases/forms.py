@@ -306,8 +306,13 @@ class EscalateForm(CaseForm):
         initial="share",
     )
 
+    def __init__(self, *args, targets=(), **kwargs):
+        self.targets = list(targets)
+        super().__init__(*args, **kwargs)
+
     def setup(self):
-        self.fields["to"].queryset = reviewing_staff()
+        # Who the actor may escalate to is the service's answer (cases.services.escalation_targets_for).
+        self.fields["to"].queryset = active_staff().filter(pk__in=[t.pk for t in self.targets])
 
     def clean_reassign(self):
         return self.cleaned_data["reassign"] == "reassign"

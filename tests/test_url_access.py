@@ -26,6 +26,8 @@ SAMPLE_KWARGS = {
     "uidb64": "MQ",
     "token": "set-password",
     "url": "nowhere",
+    "action_id": 999999,
+    "attachment_id": 999999,
 }
 
 
