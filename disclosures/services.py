@@ -131,8 +131,9 @@ def disclosure_submit(*, disclosure: Disclosure, actor) -> Disclosure:
     disclosure.reference = reference_next(prefix="D")
     disclosure.status = Disclosure.Status.SUBMITTED
     disclosure.submitted_at = timezone.now()
-    _relationships_register(disclosure=disclosure)
-    case = case_open_for(disclosure=disclosure, actor=actor)
+    declared = _relationships_register(disclosure=disclosure)
+    # The case manages the first register entry the declaration made (cases: closure guard).
+    case = case_open_for(disclosure=disclosure, actor=actor, relationship=declared[0] if declared else None)
     disclosure.case = case
     disclosure._history_user = actor
     disclosure._change_reason = "disclosures.disclosure.submitted"

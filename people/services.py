@@ -6,6 +6,37 @@ from django.utils import timezone
 
 from people.models import Assignment, Relationship, ServiceUser, StaffMember
 from people.selectors import relationship_blocking_assignment, staff_managers_above
+from people.signals import staff_changed
+
+# Changes other apps must follow (people.signals.staff_changed): leaving, and line management.
+WATCHED_STAFF_FIELDS = ("is_active", "end_date", "line_manager_id")
+
+
+def _staff_before(staff: StaffMember) -> dict | None:
+    if staff.pk is None:
+        return None
+    return (
+        StaffMember.objects.filter(pk=staff.pk)
+        .values("is_active", "end_date", "line_manager_id", "user__is_active")
+        .first()
+    )
+
+
+def _staff_changed_send(*, staff: StaffMember, before: dict | None, actor) -> None:
+    """Tell listeners (cases re-routing) that a worker left or their line management changed."""
+    if before is None:
+        return
+    changed = {name.removesuffix("_id") for name in WATCHED_STAFF_FIELDS if before[name] != getattr(staff, name)}
+    if before["user__is_active"] != staff.user.is_active:
+        changed.add("user_active")
+    if changed:
+        staff_changed.send(
+            sender=StaffMember,
+            staff=staff,
+            actor=actor,
+            changed=frozenset(changed),
+            previous_line_manager_id=before["line_manager_id"],
+        )
 
 
 def staff_line_manager_error(*, staff: StaffMember, manager: StaffMember | None) -> str | None:
@@ -29,6 +60,7 @@ def staff_save(*, staff: StaffMember, actor=None, reason: str = "people.staff.sa
     error = staff_line_manager_error(staff=staff, manager=staff.line_manager)
     if error:
         raise ValidationError({"line_manager": error})
+    before = _staff_before(staff)
     user = staff.user
     if user.is_active != staff.is_active:
         user.is_active = staff.is_active
@@ -36,6 +68,7 @@ def staff_save(*, staff: StaffMember, actor=None, reason: str = "people.staff.sa
     staff._history_user = actor
     staff._change_reason = reason
     staff.save()
+    _staff_changed_send(staff=staff, before=before, actor=actor)
     return staff
 
 
@@ -45,10 +78,12 @@ def staff_set_line_manager(*, staff: StaffMember, manager: StaffMember | None, a
     error = staff_line_manager_error(staff=staff, manager=manager)
     if error:
         raise ValidationError({"line_manager": error})
+    before = _staff_before(staff)
     staff.line_manager = manager
     staff._history_user = actor
     staff._change_reason = "people.staff.line_manager_changed"
     staff.save(update_fields=["line_manager"])
+    _staff_changed_send(staff=staff, before=before, actor=actor)
     return staff
 
 
