@@ -102,6 +102,13 @@ NAV_ITEMS: list[NavItem] = [
         "Policies whose review date is near or past; import and publish new versions.",
         _any_role(Role.ADMINISTRATOR),
     ),
+    # Quarterly reports (issue 6): the same rule as reporting.permissions.can_view_reports.
+    NavItem(
+        "Quarterly reports",
+        "reporting:list",
+        "The quarterly safeguarding summary for the management committee: figures only.",
+        _any_role(Role.COMMITTEE_MEMBER, Role.SAFEGUARDING_LEAD, Role.SENIOR_MANAGER),
+    ),
     NavItem(
         "Change password",
         "password_change",

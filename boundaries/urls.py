@@ -26,5 +26,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("policies/", include("policies.urls")),
     path("disclosures/", include("disclosures.urls")),
+    path("reports/", include("reporting.urls")),
     path("cases/", include("cases.urls")),
 ]

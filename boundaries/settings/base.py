@@ -153,6 +153,11 @@ CASE_ACK_DAYS_DEFAULT = env.int("CASE_ACK_DAYS_DEFAULT", default=5)
 NOTIFICATIONS_RELAY_AFTER_SECONDS = env.int("NOTIFICATIONS_RELAY_AFTER_SECONDS", default=60)
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 
+# Quarterly reports (docs/reporting.md): counts below the threshold are shown as "fewer than N";
+# the closure target is the "closed within N days" share; a compile is tried at most this often.
+REPORT_SUPPRESSION_THRESHOLD = env.int("REPORT_SUPPRESSION_THRESHOLD", default=3)
+REPORT_CLOSE_TARGET_DAYS = env.int("REPORT_CLOSE_TARGET_DAYS", default=90)
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=4)
 # Celery. REDIS_URL sets the broker; unset means tasks run in-process (a first run,
 # no services needed). Tasks carry ids only and JSON only (IN-08, JR-06).
 REDIS_URL = env("REDIS_URL", default="")

@@ -1,0 +1,22 @@
+"""Who may do what with quarterly reports (DESIGN §6 "reports" column; AC-11)."""
+
+from people.permissions import has_role
+from people.roles import Role
+
+VIEWER_ROLES = (Role.COMMITTEE_MEMBER, Role.SAFEGUARDING_LEAD, Role.SENIOR_MANAGER)
+REQUESTER_ROLES = (Role.COMMITTEE_MEMBER, Role.SAFEGUARDING_LEAD)
+
+
+def can_view_reports(user) -> bool:
+    """Committee members, the safeguarding lead and senior managers see the list and download files."""
+    return any(has_role(user, role) for role in VIEWER_ROLES)
+
+
+def can_request_report(user) -> bool:
+    """The safeguarding lead and committee members may ask for a report (or retry a failed one)."""
+    return any(has_role(user, role) for role in REQUESTER_ROLES)
+
+
+def can_review_lessons(user) -> bool:
+    """Only the safeguarding lead reviews lessons before they are published."""
+    return has_role(user, Role.SAFEGUARDING_LEAD)

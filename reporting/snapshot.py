@@ -1,0 +1,300 @@
+"""Turn a quarter's raw figures into the published snapshot: suppressed, labelled, laid out.
+
+The snapshot is plain JSON and holds only what is published: a suppressed cell is stored as its
+wording ("fewer than 3", "not shown"), never as the number. Every rendered file is made from it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from reporting.selectors import TREND_QUARTERS, RawFigures
+from reporting.suppression import Relation, display, partition, suppress
+
+SCHEMA = 1
+CURRENT = f"q{TREND_QUARTERS - 1}"
+PREVIOUS = f"q{TREND_QUARTERS - 2}"
+CASE_COLUMNS = (("opened", "Opened"), ("closed", "Closed"), ("open_end", "Open at quarter end"))
+DIMENSIONS = (
+    ("category", "Cases by category"),
+    ("team", "Cases by team"),
+    ("priority", "Cases by priority"),
+    ("band", "Cases by risk band (latest assessment before the quarter's end)"),
+)
+
+
+def _relations(raw: RawFigures) -> tuple[list[Relation], list[tuple[str, ...]]]:
+    labels = raw.labels
+    relations = []
+    for dimension, _ in DIMENSIONS:
+        for column, _ in CASE_COLUMNS:
+            relations.append(
+                partition(f"{CURRENT}.{column}", [f"{column}.{dimension}.{code}" for code, _ in labels[dimension]])
+            )
+    relations.append(partition(f"{CURRENT}.disclosures", [f"disclosures.kind.{c}" for c, _ in labels["kind"]]))
+    relations.append(partition(f"{CURRENT}.closed", [f"closed.outcome.{c}" for c, _ in labels["outcome"]]))
+    # Open at the start + opened = closed + open at the end, for each quarter of the trend.
+    for i in range(1, TREND_QUARTERS):
+        relations.append(Relation((f"q{i - 1}.open_end", f"q{i}.opened"), (f"q{i}.closed", f"q{i}.open_end")))
+    relations.append(partition("ack.count", ["ack.within", "ack.late"]))
+    relations.append(partition(f"{CURRENT}.closed", ["close.within", "close.late"]))
+    teams = [code for code, _ in labels["compliance"]]
+    linked = [("staff.total", "due.total")]
+    for column in ("staff", "due", "made", "out"):
+        relations.append(partition(f"{column}.total", [f"{column}.team.{t}" for t in teams]))
+    relations.append(partition("due.total", ["made.total", "out.total"]))
+    for t in teams:
+        relations.append(partition(f"due.team.{t}", [f"made.team.{t}", f"out.team.{t}"]))
+        linked.append((f"staff.team.{t}", f"due.team.{t}"))
+    return relations, linked
+
+
+def _percent(part, whole) -> str | None:
+    if isinstance(part, int) and isinstance(whole, int) and whole > 0:
+        return f"{round(100 * part / whole)}%"
+    return None
+
+
+def _change(now, before) -> str | None:
+    if isinstance(now, int) and isinstance(before, int):
+        return f"{now - before:+d}"
+    return None
+
+
+def snapshot_build(raw: RawFigures, *, threshold: int) -> dict:
+    """The published figures of a quarter (see the module docstring)."""
+    relations, linked = _relations(raw)
+    hidden = suppress(raw.counts, relations, threshold=threshold, linked=linked)
+
+    def cell(name: str):
+        return display(raw.counts[name], hidden.get(name), threshold)
+
+    q = raw.quarter
+    labels = raw.labels
+    headline = []
+    for key, label in (
+        ("disclosures", "Disclosures received"),
+        ("opened", "Cases opened"),
+        ("closed", "Cases closed"),
+        ("open_end", "Cases open at the quarter's end"),
+    ):
+        now, before = cell(f"{CURRENT}.{key}"), cell(f"{PREVIOUS}.{key}")
+        headline.append({"key": key, "label": label, "value": now, "previous": before, "change": _change(now, before)})
+
+    def median(key: str, base: str):
+        value = raw.medians.get(key)
+        if value is None or base in hidden:
+            return "not shown"
+        return value
+
+    timeliness = [
+        {"key": "ack.count", "label": "Cases acknowledged in the quarter", "value": cell("ack.count")},
+        {"key": "ack.median", "label": "Median days to acknowledge", "value": median("ack", "ack.count")},
+        {
+            "key": "ack.within",
+            "label": "Acknowledged by the deadline (1 working day if urgent, otherwise 5)",
+            "value": cell("ack.within"),
+            "share": _percent(cell("ack.within"), cell("ack.count")) if "ack.late" not in hidden else None,
+        },
+        {"key": "close.count", "label": "Cases closed in the quarter", "value": cell(f"{CURRENT}.closed")},
+        {
+            "key": "close.median",
+            "label": "Median days from opening to closing",
+            "value": median("close", f"{CURRENT}.closed"),
+        },
+        {
+            "key": "close.within",
+            "label": f"Closed within {settings.REPORT_CLOSE_TARGET_DAYS} days of opening",
+            "value": cell("close.within"),
+            "share": _percent(cell("close.within"), cell(f"{CURRENT}.closed")) if "close.late" not in hidden else None,
+        },
+    ]
+
+    tables = [
+        {
+            "key": "disclosures_by_kind",
+            "title": "Disclosures received, by kind",
+            "columns": ["Received"],
+            "rows": [{"label": label, "cells": [cell(f"disclosures.kind.{c}")]} for c, label in labels["kind"]],
+            "total": {"label": "All disclosures", "cells": [cell(f"{CURRENT}.disclosures")]},
+        }
+    ]
+    for dimension, title in DIMENSIONS:
+        tables.append(
+            {
+                "key": f"cases_by_{dimension}",
+                "title": title,
+                "columns": [name for _, name in CASE_COLUMNS],
+                "rows": [
+                    {"label": label, "cells": [cell(f"{column}.{dimension}.{c}") for column, _ in CASE_COLUMNS]}
+                    for c, label in labels[dimension]
+                ],
+                "total": {"label": "All cases", "cells": [cell(f"{CURRENT}.{column}") for column, _ in CASE_COLUMNS]},
+            }
+        )
+    tables.append(
+        {
+            "key": "outcomes",
+            "title": "Outcomes of the cases closed in the quarter",
+            "columns": ["Cases"],
+            "rows": [{"label": label, "cells": [cell(f"closed.outcome.{c}")]} for c, label in labels["outcome"]],
+            "total": {"label": "All closed cases", "cells": [cell(f"{CURRENT}.closed")]},
+        }
+    )
+    tables.append(
+        {
+            "key": "referrals",
+            "title": "Referrals made in the quarter (cases; a case may be referred on several routes)",
+            "columns": ["Cases"],
+            "rows": [{"label": label, "cells": [cell(f"referral.{c}")]} for c, label in labels["referral"]],
+            "total": None,
+        }
+    )
+    compliance_rows = []
+
+    def share(made: str, due: str, out: str) -> str:
+        return (_percent(cell(made), cell(due)) if out not in hidden else None) or "not shown"
+
+    for code, name in labels["compliance"]:
+        compliance_rows.append(
+            {
+                "label": name,
+                "cells": [
+                    cell(f"staff.team.{code}"),
+                    cell(f"made.team.{code}"),
+                    cell(f"out.team.{code}"),
+                    share(f"made.team.{code}", f"due.team.{code}", f"out.team.{code}"),
+                ],
+            }
+        )
+    tables.append(
+        {
+            "key": "compliance",
+            "title": "Policy acknowledgement compliance by team (active staff, current policy versions)",
+            "columns": ["Staff", "Acknowledgements made", "Still to do", "Share made"],
+            "rows": compliance_rows,
+            "total": {
+                "label": "All teams",
+                "cells": [
+                    cell("staff.total"),
+                    cell("made.total"),
+                    cell("out.total"),
+                    share("made.total", "due.total", "out.total"),
+                ],
+            },
+        }
+    )
+
+    oversight = [
+        {
+            "key": "overdue.reviews",
+            "label": "Case reviews overdue at the quarter's end",
+            "value": cell("overdue.reviews"),
+        },
+        {"key": "overdue.actions", "label": "Actions overdue at the quarter's end", "value": cell("overdue.actions")},
+        {
+            "key": "workers.repeat",
+            "label": "Workers who were the subject of two or more cases opened in the last twelve months",
+            "value": cell("workers.repeat"),
+        },
+    ]
+
+    trend = {
+        "quarters": [str(tq) for tq in raw.trend_quarters],
+        "series": [
+            {"key": key, "label": label, "values": [cell(f"q{i}.{key}") for i in range(TREND_QUARTERS)]}
+            for key, label in (
+                ("disclosures", "Disclosures received"),
+                ("opened", "Cases opened"),
+                ("closed", "Cases closed"),
+                ("open_end", "Open at quarter end"),
+            )
+        ],
+    }
+
+    return {
+        "schema": SCHEMA,
+        "organisation": settings.ORGANISATION_NAME,
+        "period": str(q),
+        "period_label": q.label,
+        "start_date": q.start_date.isoformat(),
+        "end_date": q.end_date.isoformat(),
+        "previous_period": str(q.previous()),
+        "threshold": threshold,
+        "headline": headline,
+        "timeliness": timeliness,
+        "oversight": oversight,
+        "tables": tables,
+        "trend": trend,
+        "policies": raw.policies,
+        "lessons": raw.lessons,
+        "suppressed_cells": len(hidden),
+        "definitions": definitions(threshold=threshold),
+    }
+
+
+def definitions(*, threshold: int) -> list[dict]:
+    """What each figure means; printed in the report and in docs/reporting.md."""
+    return [
+        {
+            "term": "Quarter",
+            "meaning": "Calendar quarter, from midnight UK time on its first day to midnight after its last.",
+        },
+        {
+            "term": "Disclosure received",
+            "meaning": "A disclosure submitted by a worker in the quarter (drafts are not counted).",
+        },
+        {
+            "term": "Case opened / closed",
+            "meaning": "The case's opening or (latest) closing time falls in the quarter.",
+        },
+        {
+            "term": "Open at quarter end",
+            "meaning": "Opened before the quarter ended and not closed by then.",
+        },
+        {
+            "term": "Risk band",
+            "meaning": "The band of the case's latest risk assessment made before the quarter ended "
+            "(likelihood × consequence, bands as set in Boundaries).",
+        },
+        {
+            "term": "Referral made",
+            "meaning": "A statutory prompt answered 'yes, the referral was made' in the quarter; for HR, also a "
+            "case referred for HR investigation in the quarter. Counted once per case and route.",
+        },
+        {
+            "term": "Days to acknowledge / close",
+            "meaning": "Calendar days from the case being opened to its acknowledgement or closure, for the "
+            "cases acknowledged or closed in the quarter; the median is the middle value.",
+        },
+        {
+            "term": "Acknowledgement deadline",
+            "meaning": "The date set when the case was opened: 1 working day for urgent cases, 5 otherwise.",
+        },
+        {
+            "term": "Overdue",
+            "meaning": "A review whose date had passed, or an action still open after its due date, on the "
+            "quarter's last day, for cases still open.",
+        },
+        {
+            "term": "Workers with two or more cases",
+            "meaning": "Workers named as the subject of two or more cases opened in the twelve months to the "
+            "quarter's end. A count only.",
+        },
+        {
+            "term": "Policy acknowledgement compliance",
+            "meaning": "For active staff in each team, the acknowledgements of the current version of each "
+            "active policy made so far, as at the time the report was compiled.",
+        },
+        {
+            "term": "Lessons for training",
+            "meaning": "Lessons recorded on cases closed in the quarter, as approved or edited by the "
+            "safeguarding lead; nothing else from a case is published.",
+        },
+        {
+            "term": "Suppression",
+            "meaning": f"Every count below {threshold}, zero included, is shown as 'fewer than {threshold}'. Where "
+            "a total or a related figure would let such a count be worked out by subtraction, another figure "
+            "is hidden as 'not shown'. Shares and medians are not shown when they rest on hidden counts.",
+        },
+    ]
