@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from cases.models import Case, TimelineEntry
+from cases.models import Case, Outcome, TimelineEntry
 from disclosures.tests.factories import disclosure_file
 from notifications.models import OutboxMessage
 from people.models import Relationship
@@ -326,6 +326,7 @@ def test_a_closed_case_is_not_reopened_by_a_new_disclosure(org):
     first = disclosure_file(reporter=org.worker, service_users=[service_user])
     case = first.case
     case.status = Case.Status.CLOSED
+    case.outcome = Outcome.NO_FURTHER_ACTION
     case.closed_at = case.opened_at
     case.save()
     second = disclosure_file(reporter=org.worker, service_users=[service_user])

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from cases.models import Case
+from cases.models import Case, Outcome
 from disclosures.forms import NOT_IN_ORGANISATION
 from disclosures.models import Disclosure
 from people.models import Relationship
@@ -495,6 +495,7 @@ def test_the_outcome_summary_shows_only_once_the_case_is_closed(worker_client, s
     url = reverse("disclosures:detail", args=[submitted.pk])
     assert "no further action is needed" not in worker_client.get(url).content.decode()
     case.status = Case.Status.CLOSED
+    case.outcome = Outcome.NO_FURTHER_ACTION
     case.closed_at = timezone.now()
     case.save()
     body = worker_client.get(url).content.decode()

@@ -1,0 +1,36 @@
+"""seed_demo files a few disclosures of every kind through the same service the form uses (issue 3)."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from audit.models import AuditEvent
+from disclosures.models import Disclosure
+from policies.models import DisclosureKind
+
+
+@pytest.fixture
+def seeded(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+
+
+def test_seed_demo_files_disclosures_of_every_kind_through_the_filing_service(seeded):
+    submitted = Disclosure.objects.filter(status=Disclosure.Status.SUBMITTED)
+    assert set(submitted.values_list("kind", flat=True)) == set(DisclosureKind.values)
+    for disclosure in submitted:
+        # What disclosure_submit does and a bulk insert would not: a reference, a routed case,
+        # an audit event and a history row with the service's reason.
+        assert disclosure.reference and disclosure.case_id and disclosure.case.reviewer_id
+        assert AuditEvent.objects.filter(
+            action="disclosures.disclosure.submitted", object_id=str(disclosure.pk), actor=disclosure.reporter.user
+        ).exists()
+        assert disclosure.history.filter(history_change_reason="disclosures.disclosure.submitted").exists()
+    assert Disclosure.objects.filter(status=Disclosure.Status.DRAFT, reporter__user__username="worker").exists()
+
+
+def test_running_seed_demo_again_files_no_more_disclosures(seeded):
+    before = Disclosure.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert Disclosure.objects.count() == before

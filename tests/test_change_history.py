@@ -1,0 +1,24 @@
+"""Every model of people, policies and disclosures keeps its change history (issues 2 and 3)."""
+
+import pytest
+from django.apps import apps
+
+# Append-only logs that are never changed after they are written, so there is no history to keep.
+NOT_TRACKED = {
+    "policies.PolicyReviewReminder": "a record that a reminder was e-mailed; written once, never changed",
+}
+
+MODELS = [
+    model
+    for label in ("people", "policies", "disclosures")
+    for model in apps.get_app_config(label).get_models()
+    if not model.__name__.startswith("Historical")
+]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_every_model_is_tracked_by_simple_history(model):
+    if model._meta.label in NOT_TRACKED:
+        assert not hasattr(model, "history")
+        return
+    assert hasattr(model, "history"), f"{model._meta.label} has no HistoricalRecords()"
