@@ -418,3 +418,18 @@ def case_queue_for(user) -> QuerySet[Case]:
         )
         .order_by("priority_rank", "opened_at", "pk")
     )
+
+
+def digest_context(*, message) -> dict:
+    """The daily digest's numbers for its recipient on its date, counted when the e-mail is rendered
+    (registered with notifications in CasesConfig.ready()). Numbers and paths only (CP-07)."""
+    counts = digest_counts_for(user=message.recipient, today=message.due_date)
+    return {
+        "acknowledgements_overdue": counts.acknowledgements_overdue,
+        "reviews_due": counts.reviews_due,
+        "actions_due": counts.actions_due,
+        "policies_due": counts.policies_due,
+        "case_total": counts.case_total,
+        "cases_url": "/cases/",
+        "policies_url": "/policies/reviews/",
+    }

@@ -32,6 +32,17 @@ class DeliveryDeferred(Exception):
     """Sending failed for a reason that may pass; the task retries with backoff (JR-05)."""
 
 
+# Template code -> function(message=...) returning extra context for that template, computed when the
+# e-mail is rendered. Another app registers one in its AppConfig.ready() (cases: the daily digest's
+# counts), so notifications never imports it. A provider returns numbers and paths only (CP-07).
+_CONTEXT_PROVIDERS: dict = {}
+
+
+def notification_context_register(*, template: str, provider) -> None:
+    """Let another app add context (numbers, paths) to one template's e-mails at render time."""
+    _CONTEXT_PROVIDERS[template] = provider
+
+
 def notification_queue(
     *,
     recipient,
@@ -76,6 +87,14 @@ def outbox_render(*, message: OutboxMessage) -> tuple[str, str]:
         "url": settings.SITE_URL.rstrip("/") + message.link,
         "organisation": settings.ORGANISATION_NAME,
     }
+    provider = _CONTEXT_PROVIDERS.get(message.template)
+    if provider is not None:
+        extra = provider(message=message)
+        # CP-07: only numbers and site paths may reach an e-mail this way.
+        for key, value in extra.items():
+            if not (isinstance(value, int) or (isinstance(value, str) and value.startswith("/"))):
+                raise ValueError(f"context {key!r} for {message.template} must be a number or a path")
+            context[key] = settings.SITE_URL.rstrip("/") + value if isinstance(value, str) else value
     subject = render_to_string(f"notifications/{message.template}_subject.txt", context)
     body = render_to_string(f"notifications/{message.template}.txt", context)
     return " ".join(subject.split()), body
