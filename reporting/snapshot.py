@@ -291,10 +291,4 @@ def definitions(*, threshold: int) -> list[dict]:
             "meaning": "Lessons recorded on cases closed in the quarter, as approved or edited by the "
             "safeguarding lead; nothing else from a case is published.",
         },
-        {
-            "term": "Suppression",
-            "meaning": f"Every count below {threshold}, zero included, is shown as 'fewer than {threshold}'. Where "
-            "a total or a related figure would let such a count be worked out by subtraction, another figure "
-            "is hidden as 'not shown'. Shares and medians are not shown when they rest on hidden counts.",
-        },
     ]
