@@ -653,7 +653,11 @@ def seed_assignments(ctx: DemoContext) -> str:
             candidates = [s for s in key_workers[turn:] + key_workers[:turn] if s in free]
             key_worker = next((s for s in candidates if s.start_date <= start), candidates[0])
             turn = (key_workers.index(key_worker) + 1) % len(key_workers)
-            support = rng.choice([s for s in free if s != key_worker]) if rng.random() < 0.33 else None
+            # Draw a fixed number of values per service user, so a re-run after later steps declared more
+            # relationships (fewer people free) plans the same support workers for everyone else.
+            wants_support, pick = rng.random() < 0.33, rng.random()
+            others = [s for s in free if s != key_worker]
+            support = others[int(pick * len(others))] if wants_support else None
             if spec.reference not in have_key:
                 assignment = assignment_create(
                     staff=key_worker,

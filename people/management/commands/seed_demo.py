@@ -22,6 +22,7 @@ DEMO_STEPS = [
     "people.demo.seed_relationships",
     "people.demo.seed_assignments",
     "disclosures.demo.seed_disclosures",
+    "cases.demo.seed_case_history",
 ]
 
 
