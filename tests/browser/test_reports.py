@@ -1,0 +1,37 @@
+"""Browser: the demo `committee` member downloads the latest quarterly PDF and CSV; axe on /reports/."""
+
+import pytest
+
+from people.roles import Role
+from people.tests.factories import StaffMemberFactory, TeamFactory, UserFactory
+from reporting.models import QuarterlyReport
+from reporting.periods import Quarter
+from reporting.services import report_request
+from reporting.tests.factories import make_case
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_committee_member_downloads_the_latest_pdf_and_csv(page, login, assert_accessible, assert_same_origin):
+    UserFactory(username="committee", roles=[Role.COMMITTEE_MEMBER])
+    team = TeamFactory(name="North A")
+    worker = StaffMemberFactory(team=team)
+    for day in range(1, 5):
+        make_case(team=team, opened=f"2026-05-{day:02d}T09:00", subjects=[worker])
+    report_request(quarter=Quarter(2026, 2), trigger="schedule")  # tasks run in-process: compiled on commit
+    report = QuarterlyReport.objects.get()
+    assert report.status == QuarterlyReport.Status.READY
+
+    login(page, "committee")
+    page.get_by_role("link", name="Quarterly reports").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Quarterly safeguarding reports", level=1).is_visible()
+    assert_accessible(page)
+
+    for fmt in ("PDF", "CSV"):
+        with page.expect_download() as info:
+            page.get_by_role("link", name=f"{fmt} for 2026-Q2 revision 1").click()
+        download = info.value
+        assert download.suggested_filename == f"safeguarding-summary-2026-Q2-r1.{fmt.lower()}"
+        with open(download.path(), "rb") as f:
+            assert f.read() == bytes(getattr(report, fmt.lower()))
+    assert_same_origin(page)
