@@ -33,6 +33,8 @@ EXPECTED_CARDS = {
     "Policies": set(PERSONAS),
     "Team compliance": {"manager", "senior"},
     "Policy reviews due": {"administrator"},
+    # Quarterly reports (issue 6): reporting.permissions.can_view_reports.
+    "Quarterly reports": {"committee", "safeguarding", "senior"},
     "Change password": set(PERSONAS),
 }
 
