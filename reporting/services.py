@@ -128,8 +128,9 @@ def _claim(report_id: int) -> QuarterlyReport | None:
 
 def _figures_in_one_snapshot(quarter: Quarter, threshold: int) -> dict:
     """All figures read from one consistent view of the database (PostgreSQL REPEATABLE READ)."""
+    outermost = not connection.in_atomic_block  # inside a caller's transaction (tests) it is too late
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         return snapshot_build(report_figures(quarter=quarter), threshold=threshold)
