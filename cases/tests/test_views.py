@@ -82,11 +82,12 @@ def test_closed_cases_leave_the_default_queue(reviewer_client, org):
     assert case.reference in body(reviewer_client.get(reverse("cases:list"), {"status": "all"}))
 
 
-def _queue_queries(client) -> int:
+def _queue_queries(client) -> list[str]:
+    client.get(reverse("cases:list"))  # warm the per-process caches (content types, site settings)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("cases:list"))
     assert response.status_code == 200
-    return len(captured)
+    return [q["sql"] for q in captured.captured_queries]
 
 
 def test_the_queue_runs_the_same_number_of_queries_for_1_and_50_cases(reviewer_client, org):
@@ -98,13 +99,13 @@ def test_the_queue_runs_the_same_number_of_queries_for_1_and_50_cases(reviewer_c
     for i in range(49):
         # A different worker each time, so each disclosure opens its own case (no attaching).
         reporter = StaffMemberFactory(team=org.north_a, line_manager=org.manager)
-        extra = disclosure_file(reporter=reporter, narrative=f"Gift number {i}.")
+        extra = disclosure_file(reporter=reporter, narrative=f"Gift number {i}.").case
         if i % 3 == 0:
             assess(extra, org.manager.user)
             services.action_add(case=extra, actor=org.manager.user, template=template("training"), owner=org.manager)
     assert Case.objects.count() == 50
     fifty = _queue_queries(reviewer_client)
-    assert fifty == one, f"1 case: {one} queries, 50 cases: {fifty}"
+    assert len(fifty) == len(one), "\n".join(q[:200] for q in fifty)
 
 
 def test_the_senior_manager_sees_their_teams_cases_and_can_narrow_to_their_own(client, org):

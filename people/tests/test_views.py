@@ -30,6 +30,9 @@ EXPECTED_CARDS = {
     "Administration": {"administrator"},
     "Tell us about a boundary issue": STAFF,
     "My disclosures": STAFF,
+    # Case review (issue 4): roles that review or oversee cases; notices only once one is addressed to you.
+    "Cases": {"manager", "senior", "safeguarding", "hr", "guardian"},
+    "Notices about you": set(),
     "Policies": set(PERSONAS),
     "Team compliance": {"manager", "senior"},
     "Policy reviews due": {"administrator"},
