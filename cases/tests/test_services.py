@@ -706,3 +706,19 @@ def test_the_history_says_who_changed_what_from_what_to_what(org):
     status = [line for line in lines if line.what == "Case" and line.field == "Status"]
     assert status and (status[-1].old, status[-1].new) == ("New", "Fact-finding")
     assert status[-1].who == org.manager.user.get_full_name()
+
+
+def test_people_never_imports_cases_the_rerouting_hook_is_a_signal():
+    """DESIGN §2: dependencies point one way; people tells cases through people.signals.staff_changed."""
+    import ast
+    from pathlib import Path
+
+    for path in Path(__file__).resolve().parents[2].joinpath("people").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            assert not any(name == "cases" or name.startswith("cases.") for name in names), path
