@@ -65,6 +65,19 @@ def other_manager(org):
     return org.other_manager.user
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every transactional test (live server, real Celery worker) rolls back by serialisation.
+
+    Its flush otherwise deletes what the data migrations made (role groups, categories, the risk
+    matrix, the action library) and re-creates content types, which the next test that restores
+    the serialised copy then collides with. Serialised rollback puts the data back and skips that.
+    """
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if ("transactional_db" in names or "live_server" in names) and "django_db_serialized_rollback" not in names:
+            names.append("django_db_serialized_rollback")
+
+
 def _skip_or_fail(reason: str):
     """Skip a test whose service is missing, except in CI (BOUNDARIES_REQUIRE_ALL_TESTS=1), where
     every integration and browser test must run."""

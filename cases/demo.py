@@ -20,18 +20,30 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from cases import services as case_services
-from cases.models import ActionCheck, ActionTemplate, Case, Outcome
+from cases.models import Action, ActionCheck, ActionTemplate, Case, Outcome
 from cases.selectors import case_prompts_raised
+from cases.services import RELATIONSHIP_CATEGORIES
 from disclosures.models import Disclosure
 from disclosures.services import disclosure_draft_save, disclosure_submit
 from notifications.models import OutboxMessage
 from people.demo import ANCHOR_DATE, DemoContext
-from people.models import ServiceUser, StaffMember
+from people.models import Assignment, ServiceUser, StaffMember
 from people.roles import Role
 from policies.models import BoundaryCategory, DisclosureKind
 
 HISTORY_START = ANCHOR_DATE - datetime.timedelta(days=730)
-CASES = 240
+# The demo manager's own queue, filed by their team in the last weeks: one case in each state
+# (category, where the case stops). physical-contact is a safeguarding matter, so it waits for a
+# second person to sign off its closure.
+SHOWCASE = [
+    ("gifts-money", Case.Status.NEW),
+    ("social-media", Case.Status.FACT_FINDING),
+    ("contact-outside-work", Case.Status.ACTION_PLAN),
+    ("advice-beyond-role", Case.Status.MONITORING),
+    ("physical-contact", Case.Status.CLOSURE_REVIEW),
+    ("friendship", Case.Status.CLOSED),
+    ("personal-disclosure-gossip", Case.Status.NEW),
+]
 LONDON = ZoneInfo("Europe/London")
 
 # What a worker might write, per category: plain, and naming nobody (the people involved are picked).
@@ -163,7 +175,7 @@ def _plan(ctx: DemoContext) -> list[Planned]:
     workers = list(
         StaffMember.objects.filter(is_active=True, line_manager__isnull=False, user__groups__name=Role.WORKER.value)
         .exclude(user__groups__name__in=[Role.SAFEGUARDING_LEAD.value, Role.SPEAK_UP_GUARDIAN.value])
-        .select_related("team", "user")
+        .select_related("team", "user", "line_manager__user")
         .order_by("staff_number")
         .distinct()
     )
@@ -173,10 +185,13 @@ def _plan(ctx: DemoContext) -> list[Planned]:
     users_by_team: dict[int, list[ServiceUser]] = {}
     for service_user in ServiceUser.objects.filter(status=ServiceUser.Status.CURRENT).order_by("reference"):
         users_by_team.setdefault(service_user.team_id, []).append(service_user)
+    assigned: dict[int, set[int]] = {}
+    for staff_id, service_user_id in Assignment.objects.values_list("staff_id", "service_user_id"):
+        assigned.setdefault(staff_id, set()).add(service_user_id)
     categories = {c.code: c for c in BoundaryCategory.objects.filter(is_active=True, code__in=WEIGHTS)}
     codes = [code for code in WEIGHTS if code in categories]
     planned = []
-    for _ in range(CASES):
+    for _ in range(ctx.history_cases):
         day = HISTORY_START + datetime.timedelta(days=rng.randint(0, (ANCHOR_DATE - HISTORY_START).days - 3))
         while day.weekday() >= 5:
             day -= datetime.timedelta(days=1)
@@ -199,12 +214,24 @@ def _plan(ctx: DemoContext) -> list[Planned]:
             continue
         subject = rng.choice(teammates) if needs_colleague else None
         team_users = users_by_team.get(reporter.team_id) or []
+        if category.code in RELATIONSHIP_CATEGORIES:
+            # Declared before any allocation: the register then keeps them from supporting that person
+            # (seed 000 §4.2), so they are never already assigned to them.
+            team_users = [u for u in team_users if u.pk not in assigned.get(reporter.pk, set())]
         service_user = (
             rng.choice(team_users) if team_users and category.code != "relationship-between-workers" else None
         )
         planned.append(
             Planned(day, reporter, category, kind, subject, service_user, _final_status(rng, (ANCHOR_DATE - day).days))
         )
+    team = [s for s in workers if s.line_manager is not None and s.line_manager.user.username == "manager"]
+    for step, (code, final) in enumerate(SHOWCASE if team else ()):
+        reporter = team[step % len(team)]
+        day = ANCHOR_DATE - datetime.timedelta(days=24 - 3 * step)
+        team_users = users_by_team.get(reporter.team_id) or [None]
+        incident = categories[code].applies_to(DisclosureKind.INCIDENT)
+        kind = DisclosureKind.INCIDENT if incident else DisclosureKind.SELF_DECLARATION
+        planned.append(Planned(day, reporter, categories[code], kind, None, team_users[step % len(team_users)], final))
     return sorted(planned, key=lambda p: p.day)
 
 
@@ -266,7 +293,10 @@ def _progress(plan: Planned, case: Case, rng: random.Random) -> None:
     with time_machine.travel(_at(day, 11), tick=False):
         case = case_services.case_start_monitoring(case=case, actor=actor)
     review_day = case.next_review_date
-    if review_day <= ANCHOR_DATE and plan.final in (Case.Status.CLOSED, Case.Status.MONITORING):
+    # Reviews on their dates (seed 002 §10.3): one before closing; a case still monitored is reviewed
+    # every four weeks up to the anchor date.
+    last_review = ANCHOR_DATE if plan.final == Case.Status.MONITORING else review_day
+    while review_day <= min(last_review, ANCHOR_DATE) and plan.final in (Case.Status.CLOSED, Case.Status.MONITORING):
         with time_machine.travel(_at(review_day), tick=False):
             checks = [
                 {"action": a, "still_needed": rng.random() < 0.6, "working": ActionCheck.Working.YES, "note": ""}
@@ -280,6 +310,7 @@ def _progress(plan: Planned, case: Case, rng: random.Random) -> None:
                 checks=checks,
             )
             case.refresh_from_db()
+        review_day = case.next_review_date
     if plan.final == Case.Status.MONITORING:
         return
     if plan.final == Case.Status.CLOSURE_REVIEW and not case_services.case_needs_sign_off(case=case):
@@ -290,6 +321,8 @@ def _progress(plan: Planned, case: Case, rng: random.Random) -> None:
 def _close(plan: Planned, case: Case, rng: random.Random, actor, reviewer: StaffMember, after: datetime.date) -> None:
     day = _later(max(after, plan.day), rng, 1, 30)
     with time_machine.travel(_at(day), tick=False):
+        for action in case.actions.filter(status=Action.Status.OPEN):
+            case_services.action_set_status(action=action, actor=actor, status=Action.Status.DONE)
         for prompt in case_prompts_raised(case=case):
             made = rng.random() < 0.4
             case_services.prompt_answer(
@@ -328,7 +361,8 @@ def _close(plan: Planned, case: Case, rng: random.Random, actor, reviewer: Staff
 
 
 def seed_case_history(ctx: DemoContext) -> str:
-    """About 240 cases over the two years before the anchor date, in every state."""
+    """ctx.history_cases cases over the two years before the anchor date, and one in each state for the
+    demo manager."""
     first_day = HISTORY_START
     if Disclosure.objects.filter(submitted_at__date__lt=first_day + datetime.timedelta(days=60)).exists():
         return "Case history: already there."

@@ -40,6 +40,7 @@ class DemoContext:
     password: str = DEFAULT_PASSWORD
     actor: object = None
     password_hash: str | None = None  # worked out once per run by _password_hash
+    history_cases: int = 240  # how many cases cases.demo files over the two years before ANCHOR_DATE
 
     def rng(self, step: str) -> random.Random:
         """A generator for one step, the same on every run (a str seed is hashed with SHA-512, not hash())."""

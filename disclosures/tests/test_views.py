@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from cases.models import Case, Outcome
@@ -110,7 +111,7 @@ def test_a_worker_declares_a_gift_and_sees_the_reference_deadline_and_support(wo
     assert disclosure.case.acknowledge_by_date.strftime("%-d %B %Y") in confirmation  # a UK date
     assert "What happens next" in confirmation
     assert "Employee Assistance" in confirmation and "speak-up guardian" in confirmation
-    assert org.manager.full_name in confirmation  # who to talk to
+    assert escape(org.manager.full_name) in confirmation  # who to talk to
 
     listing = worker_client.get("/disclosures/").content.decode()
     assert disclosure.reference in listing

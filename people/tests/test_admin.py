@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from boundaries.admin_access import BoundariesAdminSite
@@ -196,7 +197,7 @@ def test_a_role_page_lists_its_members(client, org):
     client.force_login(org.administrator)
     group = Group.objects.get(name=Role.SAFEGUARDING_LEAD)
     page = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
-    assert org.safeguarding.user.get_full_name() in page
+    assert escape(org.safeguarding.user.get_full_name()) in page
     assert org.worker.user.get_full_name() not in page
 
 

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils.html import escape
 from django.views import defaults
 
 from boundaries.navigation import NAV_ITEMS
@@ -139,7 +140,7 @@ def test_every_signed_in_page_has_the_landmarks_skip_link_name_and_log_out_butto
         assert '<main id="main"' in page
         assert re.search(r'<nav [^>]*aria-label="Main"', page)
         assert "<footer" in page
-        assert org.worker.user.get_full_name() in page
+        assert escape(org.worker.user.get_full_name()) in page  # names such as O'Donnell are escaped
         logout = re.search(r'<form method="post" action="/accounts/logout/">(.*?)</form>', page, re.S)
         assert logout and 'name="csrfmiddlewaretoken"' in logout.group(1) and ">Log out</button>" in logout.group(1)
         assert f'href="{reverse("password_change")}"' in page

@@ -65,14 +65,6 @@ def django_db_setup(django_db_setup):
             type(connections[alias])._test_serialized_contents = contents
 
 
-@pytest.fixture(autouse=True)
-def _browser_tests_keep_migrated_data(django_db_serialized_rollback):
-    """Added by the UI/foundation work (issue 2). Every browser test is transactional (the live server
-    reads committed data), and each one's flush deletes what the data migrations made (role groups,
-    boundary categories). Serialized rollback puts that back. It is on for every browser test because a
-    flush without it re-creates content types, which the next test's restore then collides with."""
-
-
 @pytest.fixture
 def page(browser, live_server):
     """A fresh desktop-sized browser context per test; every request it makes is recorded."""

@@ -15,9 +15,7 @@ from reporting.tests.factories import make_case, make_disclosure
 pytestmark = pytest.mark.integration
 
 
-def test_compile_report_is_compiled_by_the_worker_and_the_committee_is_told(
-    celery_worker_process, django_db_serialized_rollback, capsys
-):
+def test_compile_report_is_compiled_by_the_worker_and_the_committee_is_told(celery_worker_process, capsys):
     committee = UserFactory(username="committee", email="committee@example.org", roles=[Role.COMMITTEE_MEMBER])
     team = TeamFactory(name="North A")
     worker = StaffMemberFactory(team=team)

@@ -23,6 +23,7 @@ DEMO_STEPS = [
     "people.demo.seed_assignments",
     "disclosures.demo.seed_disclosures",
     "cases.demo.seed_case_history",
+    "reporting.demo.seed_reports",
 ]
 
 
@@ -40,12 +41,18 @@ class Command(BaseCommand):
             help=f"The password of every demo account (default: {DEFAULT_PASSWORD}).",
         )
         parser.add_argument(
+            "--cases",
+            type=int,
+            default=DemoContext.history_cases,
+            help=f"How many cases of history to file over two years (default {DemoContext.history_cases}).",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Run even with DEBUG off. Never on a live system: every demo account shares one known password.",
         )
 
-    def handle(self, *args, password, force, **options):
+    def handle(self, *args, password, force, cases, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo makes accounts that share one published password, so it only runs with DEBUG on "
@@ -57,7 +64,7 @@ class Command(BaseCommand):
             raise CommandError("The demo password is not strong enough: " + " ".join(error.messages)) from error
 
         started = time.monotonic()
-        ctx = DemoContext(password=password)
+        ctx = DemoContext(password=password, history_cases=max(cases, 0))
         with transaction.atomic():
             for path in DEMO_STEPS:
                 step_started = time.monotonic()
