@@ -363,8 +363,8 @@ def _close(plan: Planned, case: Case, rng: random.Random, actor, reviewer: Staff
 def seed_case_history(ctx: DemoContext) -> str:
     """ctx.history_cases cases over the two years before the anchor date, and one in each state for the
     demo manager."""
-    first_day = HISTORY_START
-    if Disclosure.objects.filter(submitted_at__date__lt=first_day + datetime.timedelta(days=60)).exists():
+    # The history is dated up to the anchor date; everything else the demo files is dated today.
+    if Disclosure.objects.filter(submitted_at__date__lte=ANCHOR_DATE).exists():
         return "Case history: already there."
     started = datetime.datetime.now(tz=LONDON)
     rng = ctx.rng("cases.progress")

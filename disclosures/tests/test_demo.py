@@ -13,7 +13,7 @@ from policies.models import DisclosureKind
 @pytest.fixture
 def seeded(db, settings):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--cases", "0", stdout=StringIO())
 
 
 def test_seed_demo_files_disclosures_of_every_kind_through_the_filing_service(seeded):
@@ -32,5 +32,5 @@ def test_seed_demo_files_disclosures_of_every_kind_through_the_filing_service(se
 
 def test_running_seed_demo_again_files_no_more_disclosures(seeded):
     before = Disclosure.objects.count()
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--cases", "0", stdout=StringIO())
     assert Disclosure.objects.count() == before

@@ -32,7 +32,7 @@ TRACKED = [Team, StaffMember, ServiceUser, CarerOrRelative, Assignment, Relation
 
 def _seed(*args):
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", "--cases", "20", *args, stdout=out)  # a short case history: cases/tests/test_demo.py
     return out.getvalue()
 
 
