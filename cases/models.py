@@ -256,6 +256,7 @@ class RiskScaleLabel(models.Model):
     value = models.PositiveSmallIntegerField()
     label = models.CharField(max_length=40)
     description = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["axis", "value"]
@@ -277,6 +278,7 @@ class RiskBand(models.Model):
     max_score = models.PositiveSmallIntegerField()
     is_high = models.BooleanField(default=False, help_text="Closing a case in this band needs a second person.")
     colour = models.CharField(max_length=20, default="secondary", help_text="A Bootstrap colour name.")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["min_score"]

@@ -208,21 +208,3 @@ class Acknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.user} acknowledged {self.version}"
-
-
-class PolicyReviewReminder(models.Model):
-    """A review reminder e-mailed to an administrator: one a day at most (JR-03, JR-07). No content."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    sent_date = models.DateField()
-    sent_at = models.DateTimeField(default=timezone.now)
-    version_count = models.PositiveIntegerField()
-
-    class Meta:
-        ordering = ["-sent_date"]
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "sent_date"], name="policy_review_reminder_once_a_day"),
-        ]
-
-    def __str__(self):
-        return f"Policy review reminder to user {self.recipient_id} on {self.sent_date:%d/%m/%Y}"

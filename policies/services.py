@@ -1,4 +1,4 @@
-"""Every write in the policy library: import, publish, acknowledge, link, remind.
+"""Every write in the policy library: import, publish, acknowledge, link.
 
 Each runs in a transaction, takes the acting user and writes an audit event (audit.services).
 """
@@ -7,25 +7,18 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from people.roles import Role
 from policies.models import (
     Acknowledgement,
     BoundaryCategory,
     Policy,
-    PolicyReviewReminder,
     PolicySection,
     PolicyVersion,
 )
 from policies.parsing import PolicyParseError, parse_policy
-from policies.selectors import policy_versions_review_due
 
 logger = logging.getLogger(__name__)
 
@@ -245,39 +238,3 @@ def category_policy_sections_set(*, category: BoundaryCategory, sections, actor)
         detail={"sections": sorted(s.pk for s in sections)},
     )
     return category
-
-
-def policy_review_reminders_send(*, today: datetime.date | None = None, within_days: int = 30) -> int:
-    """E-mail each administrator one reminder a day while policies are due for review; returns how
-    many were sent. Safe to run twice a day: a stored row per recipient and day stops a second one."""
-    today = today or timezone.localdate()
-    due_count = policy_versions_review_due(within_days=within_days, today=today).count()
-    if not due_count:
-        return 0
-    administrators = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.ADMINISTRATOR.value)
-        .exclude(email="")
-        .distinct()
-    )
-    link = settings.SITE_URL.rstrip("/") + reverse("policies:review_due")
-    sent = 0
-    for user in administrators:
-        try:
-            with transaction.atomic():
-                PolicyReviewReminder.objects.create(recipient=user, sent_date=today, version_count=due_count)
-                # Content-free (CP-07): how many and where to look, never titles or text.
-                send_mail(
-                    subject="Policies due for review",
-                    message=(
-                        f"{due_count} {'policy is' if due_count == 1 else 'policies are'} due for review "
-                        f"within {within_days} days or overdue.\n\nSee them here: {link}\n"
-                    ),
-                    from_email=None,
-                    recipient_list=[user.email],
-                )
-        except IntegrityError:
-            continue  # already reminded today
-        audit_record(action="policies.review.reminded", actor=None, obj=user, detail={"versions": due_count})
-        sent += 1
-    return sent

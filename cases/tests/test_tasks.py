@@ -113,7 +113,7 @@ def test_the_digest_is_scheduled_daily_at_seven_and_replaces_the_separate_policy
     periodic = PeriodicTask.objects.get(task="cases.tasks.cases_daily_reminders_send")
     assert periodic.enabled and (periodic.crontab.hour, periodic.crontab.minute) == ("7", "0")
     assert str(periodic.crontab.timezone) == "Europe/London"
-    assert not PeriodicTask.objects.get(task="policies.tasks.policy_review_reminders_send").enabled
+    assert not PeriodicTask.objects.filter(task__startswith="policies.").exists()  # one e-mail a person a day
 
 
 def test_the_task_takes_no_arguments_and_retries_a_bounded_number_of_times():
