@@ -9,6 +9,7 @@ refused with CaseConflict instead of overwriting someone else's change.
 
 from django import forms
 
+from boundaries.forms import StyledFormMixin
 from cases.models import Action, ActionCheck, ActionTemplate, Outcome, RiskAssessment, RiskScaleLabel
 from people.models import StaffMember
 from people.roles import Role
@@ -39,41 +40,10 @@ def reviewing_staff():
     return active_staff().filter(user__groups__name__in=[r.value for r in REVIEWING_ROLES]).distinct()
 
 
-class CaseFormMixin:
-    """Bootstrap classes and aria attributes linking each field to its help and error (WCAG 3.3.1);
-    the same markup as the disclosure forms, so the shared _field.html and _error_summary.html fit."""
+class CaseFormMixin(StyledFormMixin):
+    """The shared form styling; a non-field error in the summary links to the case form."""
 
-    def _style(self):
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select form-select-lg")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control form-control-lg")
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_helptext"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            widget.attrs["aria-invalid"] = "true"
-            widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-            described = widget.attrs.get("aria-describedby", "")
-            widget.attrs["aria-describedby"] = f"{described} id_{self.add_prefix(name)}_error".strip()
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        items = [("case-form", message) for message in self.non_field_errors()]
-        for name, field in self.fields.items():
-            if name in self.errors:
-                grouped = isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
-                anchor = f"id_{self.add_prefix(name)}" + ("_0" if grouped else "")
-                items.extend((anchor, message) for message in self.errors[name])
-        return items
+    error_summary_anchor = "case-form"
 
     def visible_fields_except_version(self):
         return [f for f in self.visible_fields() if f.name != "version"]

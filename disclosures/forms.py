@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from boundaries.forms import StyledFormMixin
 from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember
 from policies.models import BoundaryCategory, DisclosureKind
 
@@ -108,43 +109,6 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 def _yes_no(value):
     return {"yes": True, "no": False}.get(value)
-
-
-class StyledFormMixin:
-    """Bootstrap classes, and aria attributes linking each field to its help and its error (WCAG 3.3.1)."""
-
-    def _style(self):
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select form-select-lg")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control form-control-lg")
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_helptext"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            widget.attrs["aria-invalid"] = "true"
-            widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-            described = widget.attrs.get("aria-describedby", "")
-            widget.attrs["aria-describedby"] = f"{described} id_{self.add_prefix(name)}_error".strip()
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(anchor id, message) for the summary at the top of the page, in field order."""
-        items = [("main", message) for message in self.non_field_errors()]
-        for name, field in self.fields.items():
-            if name in self.errors:
-                grouped = isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
-                anchor = f"id_{self.add_prefix(name)}" + ("_0" if grouped else "")
-                items.extend((anchor, message) for message in self.errors[name])
-        return items
 
 
 class KindForm(StyledFormMixin, forms.Form):
