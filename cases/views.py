@@ -470,9 +470,18 @@ def _v(form) -> dict:
     return {"expected_version": form.expected_version}
 
 
-case_acknowledge = _simple(
-    "acknowledge", lambda r, c, form: services.case_acknowledge(case=c, actor=r.user, **_v(form))
-)
+def _call(service, *fields):
+    """The usual move: one service given the case, the signed-in user, the named form fields and the
+    version the user saw."""
+
+    def run(request, case, form):
+        data = {name: form.cleaned_data[name] for name in fields}
+        return service(case=case, actor=request.user, **data, **_v(form))
+
+    return run
+
+
+case_acknowledge = _simple("acknowledge", _call(services.case_acknowledge))
 
 
 def _matrix(case) -> dict:
@@ -492,41 +501,17 @@ case_assess = _simple(
     lambda r, c, form: services.case_assess(case=c, actor=r.user, **form.service_data(), **_v(form)),
     extra=_matrix,
 )
-case_action_plan = _simple(
-    "action_plan", lambda r, c, form: services.case_start_action_plan(case=c, actor=r.user, **_v(form))
-)
-case_review_date = _simple(
-    "review_date",
-    lambda r, c, form: services.case_set_review_date(
-        case=c, actor=r.user, next_review_date=form.cleaned_data["next_review_date"], **_v(form)
-    ),
-)
-case_monitoring = _simple(
-    "monitoring", lambda r, c, form: services.case_start_monitoring(case=c, actor=r.user, **_v(form))
-)
+case_action_plan = _simple("action_plan", _call(services.case_start_action_plan))
+case_review_date = _simple("review_date", _call(services.case_set_review_date, "next_review_date"))
+case_monitoring = _simple("monitoring", _call(services.case_start_monitoring))
 case_prompt_answer = _simple(
     "prompt_answer",
-    lambda r, c, form: services.prompt_answer(
-        case=c,
-        actor=r.user,
-        prompt=form.cleaned_data["prompt"],
-        referral_made=form.cleaned_data["referral_made"],
-        reason=form.cleaned_data["reason"],
-        **_v(form),
-    ),
+    _call(services.prompt_answer, "prompt", "referral_made", "reason"),
     form_kwargs=lambda c, u: {"prompts": case_prompts_raised(case=c)},
 )
 case_action_add = _simple(
     "action_add",
-    lambda r, c, form: services.action_add(
-        case=c,
-        actor=r.user,
-        template=form.cleaned_data["template"],
-        owner=form.cleaned_data["owner"],
-        due_date=form.cleaned_data["due_date"],
-        details=form.cleaned_data["details"],
-        **_v(form),
-    ),
+    _call(services.action_add, "template", "owner", "due_date", "details"),
     extra=lambda c: {"templates": list(f.ActionTemplate.objects.filter(is_active=True))},
 )
 case_review = _simple(
@@ -541,55 +526,15 @@ case_review = _simple(
     ),
     form_kwargs=lambda c, u: {"actions": c.actions.filter(status=Action.Status.OPEN).select_related("template")},
 )
-case_subject_notice = _simple(
-    "subject_notice",
-    lambda r, c, form: services.subject_notice_record(
-        case=c,
-        actor=r.user,
-        subject=form.cleaned_data["subject"],
-        told=form.cleaned_data["told"],
-        told_date=form.cleaned_data["told_date"] or None,
-        **_v(form),
-    ),
-)
+case_subject_notice = _simple("subject_notice", _call(services.subject_notice_record, "subject", "told", "told_date"))
 case_escalate = _simple(
     "escalate",
-    lambda r, c, form: services.case_escalate(
-        case=c,
-        actor=r.user,
-        to=form.cleaned_data["to"],
-        reason=form.cleaned_data["reason"],
-        reassign=form.cleaned_data["reassign"],
-        **_v(form),
-    ),
+    _call(services.case_escalate, "to", "reason", "reassign"),
     form_kwargs=lambda c, u: {"targets": services.escalation_targets_for(case=c, actor=u)},
 )
-case_reassign = _simple(
-    "reassign",
-    lambda r, c, form: services.case_reassign(
-        case=c, actor=r.user, reviewer=form.cleaned_data["reviewer"], reason=form.cleaned_data["reason"], **_v(form)
-    ),
-)
-case_key_worker = _simple(
-    "key_worker",
-    lambda r, c, form: services.case_reassign_key_worker(
-        case=c,
-        actor=r.user,
-        service_user=form.cleaned_data["service_user"],
-        new_key_worker=form.cleaned_data["new_key_worker"],
-        **_v(form),
-    ),
-)
-case_arrangement = _simple(
-    "arrangement",
-    lambda r, c, form: services.case_record_arrangement(
-        case=c,
-        actor=r.user,
-        arrangement=form.cleaned_data["arrangement"],
-        next_review_date=form.cleaned_data["next_review_date"],
-        **_v(form),
-    ),
-)
+case_reassign = _simple("reassign", _call(services.case_reassign, "reviewer", "reason"))
+case_key_worker = _simple("key_worker", _call(services.case_reassign_key_worker, "service_user", "new_key_worker"))
+case_arrangement = _simple("arrangement", _call(services.case_record_arrangement, "arrangement", "next_review_date"))
 
 
 def _close(request, case, form):
@@ -610,18 +555,10 @@ def _close(request, case, form):
 
 
 case_close = _simple("close", _close, extra=lambda c: {"problems": services.case_closure_problems(case=c)})
-case_sign_off = _simple("sign_off", lambda r, c, form: services.case_sign_off(case=c, actor=r.user, **_v(form)))
-case_send_back = _simple(
-    "send_back",
-    lambda r, c, form: services.case_send_back(case=c, actor=r.user, reason=form.cleaned_data["reason"], **_v(form)),
-)
-case_reopen = _simple(
-    "reopen",
-    lambda r, c, form: services.case_reopen(case=c, actor=r.user, reason=form.cleaned_data["reason"], **_v(form)),
-)
-case_note = _simple(
-    "note", lambda r, c, form: services.case_note_add(case=c, actor=r.user, text=form.cleaned_data["text"], **_v(form))
-)
+case_sign_off = _simple("sign_off", _call(services.case_sign_off))
+case_send_back = _simple("send_back", _call(services.case_send_back, "reason"))
+case_reopen = _simple("reopen", _call(services.case_reopen, "reason"))
+case_note = _simple("note", _call(services.case_note_add, "text"))
 
 
 @require_http_methods(["GET", "POST"])
