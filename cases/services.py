@@ -519,6 +519,23 @@ def _require_open(case: Case) -> None:
     _require(case.is_open, "This case is closed. Reopen it first.")
 
 
+def _require_reason(reason: str, message: str) -> str:
+    """The reason, trimmed; CaseError with the message when it is blank."""
+    _require(bool(reason and reason.strip()), message)
+    return reason.strip()
+
+
+def _notify_reviewer_updated(case: Case, *, event: str) -> None:
+    """Tell the case's reviewer (if it has one) that someone else moved their case."""
+    if case.reviewer is not None:
+        notification_queue(
+            recipient=case.reviewer.user,
+            template=OutboxMessage.Template.CASE_UPDATED,
+            link=_link(case),
+            dedupe_key=f"case:{case.pk}:{event}:v{case.version}",
+        )
+
+
 def _move(case: Case, *, to: str, actor, reason: str, fields=(), text: str = "", code: str | None = None) -> Case:
     """Move a locked case to another status, if the table allows it."""
     if not case.can_transition_to(to):
@@ -718,7 +735,7 @@ def prompt_answer(
     staff = _require_actor(actor, case)
     _require_open(case)
     _require(prompt in StatutoryPrompt.values, "Choose one of the statutory routes.")
-    _require(bool(reason and reason.strip()), "Say why, in a sentence or two.")
+    _require_reason(reason, "Say why, in a sentence or two.")
     answer = _prompt_record(
         case=case, actor=actor, staff=staff, prompt=prompt, referral_made=referral_made, reason=reason
     )
@@ -1155,7 +1172,7 @@ def _case_reassign(*, case: Case, actor, reviewer: StaffMember, reason: str, exp
         can_reassign_case(actor, case),
         "Only the reviewer, or a senior manager or safeguarding lead who oversees the case, can reassign it.",
     )
-    _require(bool(reason and reason.strip()), "Say why the case is being reassigned.")
+    why = _require_reason(reason, "Say why the case is being reassigned.")
     _require(reviewer.pk != case.reviewer_id, f"{reviewer.full_name} already reviews this case.")
     refusal = reviewer_refusal(case=case, staff=reviewer)
     _require(refusal is None, refusal or "")
@@ -1165,7 +1182,7 @@ def _case_reassign(*, case: Case, actor, reviewer: StaffMember, reason: str, exp
         reviewer,
         actor=actor,
         reason="cases.case.reassigned",
-        text=f"Reassigned to {reviewer.full_name}. Why: {reason.strip()}",
+        text=f"Reassigned to {reviewer.full_name}. Why: {why}",
     )
 
 
@@ -1202,7 +1219,7 @@ def _case_escalate(
     _require(
         can_escalate_case(actor, case), "Only the reviewer, or someone the case was escalated to, can escalate it."
     )
-    _require(bool(reason and reason.strip()), "Say why you are escalating the case.")
+    why = _require_reason(reason, "Say why you are escalating the case.")
     _require(to.pk != staff.pk, "Choose someone other than yourself.")
     refusal = reviewer_refusal(case=case, staff=to)
     _require(refusal is None, refusal or "")
@@ -1212,7 +1229,6 @@ def _case_escalate(
         f"{to.full_name} is not someone a case can be escalated to: choose a manager above you, "
         "a senior manager or a safeguarding lead.",
     )
-    why = reason.strip()
     if reassign:
         _require(to.pk != case.reviewer_id, f"{to.full_name} already reviews this case.")
         case.shared_with.remove(to)
@@ -1292,16 +1308,14 @@ def case_relationship_end(*, case: Case, actor, reason: str, expected_version: i
     _require_actor(actor, case)
     _require_open(case)
     _require(case.relationship_id is not None, "This case has no entry in the relationships register.")
-    _require(bool(reason and reason.strip()), "Say how the relationship ended.")
+    why = _require_reason(reason, "Say how the relationship ended.")
     relationship = Relationship.objects.select_for_update().get(pk=case.relationship_id)
     relationship.status = Relationship.Status.ENDED
     relationship._history_user = actor
     relationship._change_reason = f"cases.case.relationship_ended {case.reference}"
     relationship.save(update_fields=["status"])
     _save(case, actor=actor, reason="cases.case.relationship_ended")
-    timeline_add(
-        case=case, actor=actor, code=TimelineEntry.Code.NOTE, text=f"Relationship recorded as ended: {reason.strip()}"
-    )
+    timeline_add(case=case, actor=actor, code=TimelineEntry.Code.NOTE, text=f"Relationship recorded as ended: {why}")
     audit_record(action="cases.case.relationship_ended", actor=actor, obj=case)
     return relationship
 
@@ -1494,7 +1508,7 @@ def case_send_back(*, case: Case, actor, reason: str, expected_version: int | No
     _require(
         can_sign_off_case(actor, case), "Only the senior manager or safeguarding lead signing off can send it back."
     )
-    _require(bool(reason and reason.strip()), "Say why the case is sent back.")
+    why = _require_reason(reason, "Say why the case is sent back.")
     case.closure_requested_at = None
     case.closure_requested_by = None
     _move(
@@ -1503,15 +1517,9 @@ def case_send_back(*, case: Case, actor, reason: str, expected_version: int | No
         actor=actor,
         reason="cases.case.sent_back",
         fields=["closure_requested_at", "closure_requested_by"],
-        text=f"Closure not signed off; sent back to fact-finding. Why: {reason.strip()}",
+        text=f"Closure not signed off; sent back to fact-finding. Why: {why}",
     )
-    if case.reviewer is not None:
-        notification_queue(
-            recipient=case.reviewer.user,
-            template=OutboxMessage.Template.CASE_UPDATED,
-            link=_link(case),
-            dedupe_key=f"case:{case.pk}:sent_back:v{case.version}",
-        )
+    _notify_reviewer_updated(case, event="sent_back")
     return case
 
 
@@ -1525,7 +1533,7 @@ def case_reopen(*, case: Case, actor, reason: str, expected_version: int | None 
     if case.status != Case.Status.CLOSED:
         raise TransitionNotAllowed(case.status, Case.Status.FACT_FINDING)
     _require(can_reopen_case(actor, case), "Only the reviewer, a senior manager or a safeguarding lead can reopen it.")
-    _require(bool(reason and reason.strip()), "Say why the case is reopened.")
+    why = _require_reason(reason, "Say why the case is reopened.")
     previous = case.get_outcome_display()
     case.closed_at = None
     case.outcome = ""
@@ -1547,15 +1555,9 @@ def case_reopen(*, case: Case, actor, reason: str, expected_version: int | None 
             "signed_off_at",
         ],
         code=TimelineEntry.Code.REOPENED,
-        text=f"Reopened (it had closed with outcome “{previous}”). Why: {reason.strip()}",
+        text=f"Reopened (it had closed with outcome “{previous}”). Why: {why}",
     )
-    if case.reviewer is not None:
-        notification_queue(
-            recipient=case.reviewer.user,
-            template=OutboxMessage.Template.CASE_UPDATED,
-            link=_link(case),
-            dedupe_key=f"case:{case.pk}:reopened:v{case.version}",
-        )
+    _notify_reviewer_updated(case, event="reopened")
     return case
 
 
