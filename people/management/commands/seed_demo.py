@@ -21,6 +21,7 @@ DEMO_STEPS = [
     "people.demo.seed_carers",
     "people.demo.seed_relationships",
     "people.demo.seed_assignments",
+    "policies.demo.seed_policies",
     "disclosures.demo.seed_disclosures",
     "cases.demo.seed_case_history",
     "reporting.demo.seed_reports",
