@@ -71,10 +71,18 @@ def pytest_collection_modifyitems(config, items):
     Its flush otherwise deletes what the data migrations made (role groups, categories, the risk
     matrix, the action library) and re-creates content types, which the next test that restores
     the serialised copy then collides with. Serialised rollback puts the data back and skips that.
+    pytest-django decides whether to serialise the database at set-up from each test's django_db
+    marker, so the marker itself says so; a test without one asks through the fixture.
     """
     for item in items:
-        names = getattr(item, "fixturenames", ())
-        if ("transactional_db" in names or "live_server" in names) and "django_db_serialized_rollback" not in names:
+        names = getattr(item, "fixturenames", [])
+        marker = item.get_closest_marker("django_db")
+        transactional = "transactional_db" in names or "live_server" in names
+        if marker is not None and (transactional or marker.kwargs.get("transaction")):
+            if not marker.kwargs.get("serialized_rollback"):
+                kwargs = {**marker.kwargs, "transaction": True, "serialized_rollback": True}
+                item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+        elif transactional and "django_db_serialized_rollback" not in names:
             names.append("django_db_serialized_rollback")
 
 
