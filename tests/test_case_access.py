@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from cases import services
 from cases.models import Case
@@ -224,7 +225,7 @@ def test_a_speak_up_case_is_seen_by_the_guardian_who_alone_sees_the_reporter(cli
     shows only to them. Others who see it (the safeguarding lead here) read "the person who raised it"."""
     case = concern_case(org, category_code="sexual-boundaries", speak_up=True)
     assert case.reviewer_id == org.guardian.pk
-    reporter_name = org.worker.full_name
+    reporter_name = escape(org.worker.full_name)  # as the page writes it (O'Neill → O&#x27;Neill)
     client.force_login(org.guardian.user)
     body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert reporter_name in body

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from cases import services
@@ -135,8 +136,8 @@ def test_the_case_page_shows_everything_and_audits_the_view(reviewer_client, org
     assert AuditEvent.objects.filter(action="cases.case.viewed", object_id=str(case.pk)).count() == before + 1
     for text in (
         "A service user offered me a small gift",  # the disclosure
-        org.worker.full_name,  # who raised it (not speak-up)
-        org.colleague.full_name,  # people involved
+        escape(org.worker.full_name),  # who raised it (not speak-up)
+        escape(org.colleague.full_name),  # people involved
         "4 – Likely",  # likelihood with its data label
         "3 – Moderate",
         "High",  # 12 is in the High band
@@ -339,7 +340,7 @@ def test_the_subject_reads_only_the_notice_and_replies(client, org):
     response = client.get(reverse("cases:notices"))
     html = body(response)
     assert "Someone has raised a worry about comments you made." in html
-    assert case.reference not in html and org.worker.full_name not in html
+    assert case.reference not in html and escape(org.worker.full_name) not in html
     assert "Notices about you" in html
     notice = case.subject_notices.get()
     reply_url = reverse("cases:notice_reply", args=[notice.pk])

@@ -22,7 +22,7 @@ from policies.selectors import (
     policy_versions_review_due,
 )
 
-DOCUMENTS = Path(__file__).resolve().parents[1] / "demo"
+DOCUMENTS = Path(__file__).resolve().parents[1] / "demo_documents"
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 
