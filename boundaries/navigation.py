@@ -41,15 +41,15 @@ def _can_file_disclosure(user) -> bool:
 
 
 def _can_open_case_queue(user) -> bool:
-    from cases.views import can_open_case_queue  # the same rule the queue view enforces
+    from cases.permissions import can_open_case_queue  # the same rule the queue view enforces
 
     return can_open_case_queue(user)
 
 
 def _has_notices(user) -> bool:
-    from cases.views import has_notices  # the same rule the notices page enforces
+    from cases.permissions import can_see_notices  # the same rule the notices page enforces
 
-    return has_notices(user)
+    return can_see_notices(user)
 
 
 def _signed_in(user) -> bool:

@@ -6,7 +6,7 @@ gets 404 for an invisible case and 403 for a visible one the user may not change
 """
 
 from cases.models import Case, SubjectNotice
-from cases.selectors import case_is_visible_to
+from cases.selectors import case_is_visible_to, case_list_for, notice_list_for
 from people.models import StaffMember
 from people.permissions import has_role
 from people.roles import Role
@@ -82,3 +82,19 @@ def can_reply_to_notice(user, notice: SubjectNotice) -> bool:
     """Only the subject a notice is addressed to may reply to it."""
     staff = _staff(user)
     return staff is not None and notice.subject_id == staff.pk
+
+
+# Who has a review queue: the roles DESIGN §6 gives cases to. Navigation shows "Cases" by the same rule.
+QUEUE_ROLES = (Role.LINE_MANAGER, Role.SENIOR_MANAGER, Role.SAFEGUARDING_LEAD, Role.HR, Role.SPEAK_UP_GUARDIAN)
+
+
+def can_open_case_queue(user) -> bool:
+    """The queue is for the roles that review or oversee cases, and anyone a case is routed to."""
+    if any(has_role(user, role) for role in QUEUE_ROLES):
+        return True
+    return _staff(user) is not None and case_list_for(user).exists()
+
+
+def can_see_notices(user) -> bool:
+    """ "Notices about you" is for someone with a staff record who has been sent a notice."""
+    return _staff(user) is not None and notice_list_for(user).exists()

@@ -25,8 +25,10 @@ from cases.models import Action, Case, RiskBand, RiskScaleLabel
 from cases.permissions import (
     can_act_on_case,
     can_escalate_case,
+    can_open_case_queue,
     can_reassign_case,
     can_reopen_case,
+    can_see_notices,
     can_sign_off_case,
 )
 from cases.selectors import (
@@ -45,21 +47,6 @@ from policies.models import StatutoryPrompt
 from policies.selectors import category_guidance_sections
 
 S = Case.Status
-# Who has a review queue: the roles DESIGN §6 gives cases to. Navigation shows "Cases" by the same rule.
-QUEUE_ROLES = (Role.LINE_MANAGER, Role.SENIOR_MANAGER, Role.SAFEGUARDING_LEAD, Role.HR, Role.SPEAK_UP_GUARDIAN)
-
-
-def can_open_case_queue(user) -> bool:
-    """The queue is for the roles that review or oversee cases (and anyone a case is routed to)."""
-    if any(has_role(user, role) for role in QUEUE_ROLES):
-        return True
-    staff = getattr(user, "staff", None) if user.is_authenticated else None
-    return staff is not None and case_list_for(user).exists()
-
-
-def has_notices(user) -> bool:
-    """ "Notices about you" exists for someone with a staff record who has been sent a notice."""
-    return user.is_authenticated and getattr(user, "staff", None) is not None and notice_list_for(user).exists()
 
 
 def case_answers(user, case: Case) -> dict[str, bool]:
@@ -579,7 +566,7 @@ def case_action_status(request, pk, action_id):
 
 
 def _notices_or_404(request):
-    if not has_notices(request.user):
+    if not can_see_notices(request.user):
         raise Http404
     return list(notice_list_for(request.user))
 
