@@ -10,7 +10,7 @@ from people.demo import DEFAULT_PASSWORD as DEMO_PASSWORD
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_demo_worker_logs_in_sees_the_dashboard_and_logs_out(page, assert_accessible, assert_same_origin):
     """WCAG via axe (no serious or critical violations), CP-05 (same origin only), AS-07 (log out)."""
-    call_command("seed_demo", "--force")
+    call_command("seed_demo", "--force", "--cases", "10")  # the organisation; a short case history
 
     page.goto("/")
     expect(page).to_have_url("/accounts/login/?next=/")
