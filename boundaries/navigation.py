@@ -165,3 +165,56 @@ def roles_for(user) -> list[Role]:
 def welcome_lines_for(user) -> list[str]:
     """The dashboard's welcome lines for each of the user's roles."""
     return [ROLE_WELCOME[role] for role in roles_for(user) if role in ROLE_WELCOME]
+
+
+# ---------------------------------------------------------------------------------------------
+# "Waiting for you" on the dashboard (DESIGN §4: "Overdue items show on dashboards"). The case
+# counts are the daily digest's own (cases.selectors.digest_counts_for), so the e-mail and the page
+# never disagree; every count goes through the same selectors as the pages it links to.
+
+
+@dataclass(frozen=True)
+class Waiting:
+    count: int
+    one: str  # "policy to read and acknowledge"
+    many: str
+    url: str
+    overdue: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"{self.count} {self.one if self.count == 1 else self.many}"
+
+
+def waiting_for(user) -> list[Waiting]:
+    """What waits for this user today, most pressing first; only rows with something in them."""
+    from django.urls import reverse
+
+    from cases.models import Case
+    from cases.permissions import can_sign_off_case
+    from cases.selectors import case_list_for, digest_counts_for, notice_list_for
+    from policies.selectors import policy_versions_awaiting_acknowledgement
+
+    if not user.is_authenticated:
+        return []
+    counts = digest_counts_for(user=user)
+    cases = reverse("cases:list")
+    visible = case_list_for(user)
+    rows = [
+        Waiting(counts.acknowledgements_overdue, "case past its acknowledgement date",
+                "cases past their acknowledgement date", f"{cases}?overdue=yes&mine=yes", overdue=True),
+        Waiting(visible.filter(reviewer__user=user, status=Case.Status.NEW).count(),
+                "new case to acknowledge", "new cases to acknowledge", f"{cases}?status=new&mine=yes"),
+        Waiting(sum(can_sign_off_case(user, case) for case in visible.filter(status=Case.Status.CLOSURE_REVIEW)),
+                "case waiting for your closure sign-off", "cases waiting for your closure sign-off",
+                f"{cases}?status=closure_review"),
+        Waiting(counts.reviews_due, "case review due", "case reviews due", f"{cases}?mine=yes"),
+        Waiting(counts.actions_due, "action of yours due", "actions of yours due", cases),
+        Waiting(notice_list_for(user).filter(response="").count(), "notice about you to read",
+                "notices about you to read", reverse("cases:notices")),
+        Waiting(policy_versions_awaiting_acknowledgement(user=user).count(), "policy to read and acknowledge",
+                "policies to read and acknowledge", reverse("policies:list")),
+        Waiting(counts.policies_due, "policy due for review", "policies due for review",
+                reverse("policies:review_due")),
+    ]  # fmt: skip
+    return [row for row in rows if row.count]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
-from boundaries.navigation import nav_items_for, roles_for, welcome_lines_for
+from boundaries.navigation import nav_items_for, roles_for, waiting_for, welcome_lines_for
 from people.forms import PasswordResetForm
 
 
@@ -32,5 +32,6 @@ def dashboard(request):
             "items": nav_items_for(request.user),
             "roles": roles_for(request.user),
             "welcome_lines": welcome_lines_for(request.user),
+            "waiting": waiting_for(request.user),
         },
     )
