@@ -52,6 +52,12 @@ def _has_notices(user) -> bool:
     return can_see_notices(user)
 
 
+def _can_read_audit_trail(user) -> bool:
+    from audit.permissions import can_read_audit_trail  # the same rule the audit-trail views enforce
+
+    return can_read_audit_trail(user)
+
+
 def _signed_in(user) -> bool:
     return user.is_authenticated
 
@@ -108,6 +114,13 @@ NAV_ITEMS: list[NavItem] = [
         "reporting:list",
         "The quarterly safeguarding summary for the management committee: figures only.",
         _any_role(Role.COMMITTEE_MEMBER, Role.SAFEGUARDING_LEAD, Role.SENIOR_MANAGER),
+    ),
+    # The audit-trail viewer: only the Auditor / DPO (DESIGN §6 "audit log" column).
+    NavItem(
+        "Audit trail",
+        "audit:list",
+        "Who saw and changed what, and when: search the audit trail and export it as CSV.",
+        _can_read_audit_trail,
     ),
     NavItem(
         "Change password",

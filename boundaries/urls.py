@@ -28,4 +28,5 @@ urlpatterns = [
     path("disclosures/", include("disclosures.urls")),
     path("reports/", include("reporting.urls")),
     path("cases/", include("cases.urls")),
+    path("audit/", include("audit.urls")),
 ]

@@ -39,6 +39,8 @@ EXPECTED_CARDS = {
     "Policy reviews due": {"administrator"},
     # Quarterly reports (issue 6): reporting.permissions.can_view_reports.
     "Quarterly reports": {"committee", "safeguarding", "senior"},
+    # The audit-trail viewer: audit.permissions.can_read_audit_trail (only the auditor).
+    "Audit trail": {"auditor"},
     "Change password": set(PERSONAS),
 }
 

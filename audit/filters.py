@@ -1,0 +1,61 @@
+"""Filters for the audit-trail viewer (/audit/). They only narrow audit_event_list_for(user)."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.utils import timezone
+
+from audit.models import AuditEvent
+
+UK_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _start_of_local_day(day: datetime.date) -> datetime.datetime:
+    """Midnight of that day in Europe/London (TIME_ZONE), as an aware datetime; events are stored in UTC."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    actor = django_filters.CharFilter(label="Who (user name)", field_name="actor__username", lookup_expr="icontains")
+    action = django_filters.CharFilter(
+        label="Action code starts with", field_name="action", lookup_expr="startswith",
+        help_text='For example "cases.case." or "accounts.login".',
+    )  # fmt: skip
+    object_type = django_filters.CharFilter(
+        label="Object type", field_name="object_type", help_text='For example "cases.case".'
+    )
+    object_id = django_filters.CharFilter(label="Object id", field_name="object_id")
+    date_from = django_filters.DateFilter(
+        label="From (date)", method="filter_date_from", input_formats=UK_DATE_FORMATS, widget=DateInput
+    )
+    date_to = django_filters.DateFilter(
+        label="To (date, inclusive)", method="filter_date_to", input_formats=UK_DATE_FORMATS, widget=DateInput
+    )
+    request_id = django_filters.CharFilter(label="Request id", field_name="request_id")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["actor", "action", "object_type", "object_id", "date_from", "date_to", "request_id"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(occurred_at__gte=_start_of_local_day(value))
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.filter(occurred_at__lt=_start_of_local_day(value + datetime.timedelta(days=1)))
+
+    def applied(self) -> dict[str, str]:
+        """The filters the user set, as typed (cut short), for the audit event of this view or export."""
+        return {name: str(self.data.get(name))[:100] for name in self.Meta.fields if self.data.get(name)}
