@@ -17,6 +17,8 @@ import os
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from boundaries.spreadsheets import spreadsheet_safe
+
 NAVY, TEAL, AMBER, GREY = "#1f3b5c", "#2a7f7f", "#c77c11", "#7a7a7a"
 
 
@@ -127,19 +129,12 @@ def _rows(snapshot: dict):
         yield ("definitions", item["term"], "", item["meaning"])
 
 
-def _safe_cell(value):
-    """Text that a spreadsheet would run as a formula is prefixed with a quote (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def render_csv(snapshot: dict) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["section", "item", "column", "value"])
     for row in _rows(snapshot):
-        writer.writerow([_safe_cell(value) for value in row])
+        writer.writerow([spreadsheet_safe(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode()  # a BOM, so Excel reads UTF-8
 
 
@@ -154,7 +149,7 @@ def render_xlsx(snapshot: dict, *, compiled_at: datetime.datetime) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in _rows(snapshot):
-        sheet.append([_safe_cell(value) for value in row])
+        sheet.append([spreadsheet_safe(value) for value in row])
     for column, width in zip("ABCD", (40, 60, 22, 40), strict=True):
         sheet.column_dimensions[column].width = width
     moment = compiled_at.astimezone(datetime.UTC).replace(tzinfo=None, microsecond=0)
