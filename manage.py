@@ -6,7 +6,8 @@ import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boundaries.settings.local")
+    # An empty value counts as unset (a shell that exports DJANGO_SETTINGS_MODULE= would break Django).
+    os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE") or "boundaries.settings.local"
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -2,6 +2,7 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boundaries.settings.production")
+# An empty value counts as unset (a shell that exports DJANGO_SETTINGS_MODULE= would break Django).
+os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE") or "boundaries.settings.production"
 
 application = get_asgi_application()

@@ -4,7 +4,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boundaries.settings.local")
+# An empty value counts as unset (a shell that exports DJANGO_SETTINGS_MODULE= would break Django).
+os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE") or "boundaries.settings.local"
 
 app = Celery("boundaries")
 app.config_from_object("django.conf:settings", namespace="CELERY")

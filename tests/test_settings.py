@@ -137,3 +137,11 @@ def test_the_models_and_migrations_agree():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_an_empty_settings_variable_falls_back_to_the_default():
+    """A shell that exports DJANGO_SETTINGS_MODULE= (empty) still gets the local settings from manage.py."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env["DJANGO_SETTINGS_MODULE"] = ""
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
