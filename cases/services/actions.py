@@ -1,0 +1,107 @@
+"""Agreed actions: adding them from the library and changing their status."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from cases.models import (
+    Action,
+    ActionTemplate,
+    Case,
+    PromptAnswer,
+    TimelineEntry,
+)
+from cases.services.assessment import _prompt_record
+from cases.services.base import _lock, _require, _require_actor, _require_open, _save, _today, timeline_add
+from people.models import StaffMember
+from policies.models import StatutoryPrompt
+
+
+@transaction.atomic
+def action_add(
+    *,
+    case: Case,
+    actor,
+    template: ActionTemplate,
+    owner: StaffMember,
+    due_date: datetime.date | None = None,
+    details: str = "",
+    expected_version: int | None = None,
+) -> Action:
+    """Agree an action from the library with an owner and a due date (seed 002 §10.1)."""
+    case = _lock(case, expected_version)
+    staff = _require_actor(actor, case)
+    _require_open(case)
+    _require(template.is_active, "That action is no longer in the library.")
+    _require(owner.is_active and owner.user.is_active, f"{owner.full_name} is no longer active.")
+    _require(
+        not case.subjects.filter(pk=owner.pk).exists() or template.refers_to == "",
+        "A referral cannot be owned by the person the case is about.",
+    )
+    due_date = due_date or _today() + datetime.timedelta(days=template.default_days)
+    action = Action(case=case, template=template, details=details, owner=owner, due_date=due_date, created_by=staff)
+    action._history_user = actor
+    action._change_reason = "cases.action.added"
+    action.save()
+    fields: list[str] = []
+    timeline_add(
+        case=case,
+        actor=actor,
+        code=TimelineEntry.Code.ACTION_ADDED,
+        text=f"{template.title} – owner {owner.full_name}, due {due_date:%d/%m/%Y}.",
+    )
+    if template.refers_to:
+        # Agreeing a referral answers its statutory prompt "yes" unless it was already answered.
+        if not PromptAnswer.objects.filter(case=case, prompt=template.refers_to).exists():
+            _prompt_record(
+                case=case,
+                actor=actor,
+                staff=staff,
+                prompt=template.refers_to,
+                referral_made=True,
+                reason=f"Action agreed: {template.title}.",
+            )
+        if template.refers_to == StatutoryPrompt.HR_INVESTIGATION and case.hr_referred_at is None:
+            # DESIGN §6: from now on HR may see the case.
+            case.hr_referred_at = timezone.now()
+            fields.append("hr_referred_at")
+            timeline_add(
+                case=case,
+                actor=actor,
+                code=TimelineEntry.Code.HR_REFERRED,
+                text="Referred for HR investigation: HR can now see this case (seed 002 §7.5).",
+            )
+            audit_record(action="cases.case.hr_referred", actor=actor, obj=case)
+    _save(case, actor=actor, reason="cases.action.added", fields=fields)
+    audit_record(action="cases.action.added", actor=actor, obj=case, detail={"action": action.pk})
+    return action
+
+
+@transaction.atomic
+def action_set_status(*, action: Action, actor, status: str, expected_version: int | None = None) -> Action:
+    """Mark an action done, no longer needed, or to do again."""
+    case = _lock(action.case, expected_version)
+    _require_actor(actor, case)
+    _require_open(case)
+    _require(status in Action.Status.values, "Choose a status for the action.")
+    action = Action.objects.select_for_update().select_related("template").get(pk=action.pk, case=case)
+    if action.status == status:
+        return action
+    action.status = status
+    action.completed_at = timezone.now() if status == Action.Status.DONE else None
+    action._history_user = actor
+    action._change_reason = "cases.action.status_changed"
+    action.save(update_fields=["status", "completed_at"])
+    _save(case, actor=actor, reason="cases.action.status_changed")
+    timeline_add(
+        case=case,
+        actor=actor,
+        code=TimelineEntry.Code.ACTION_UPDATED,
+        text=f"{action.template.title}: {action.get_status_display()}.",
+    )
+    audit_record(action="cases.action.status_changed", actor=actor, obj=case, detail={"action": action.pk})
+    return action

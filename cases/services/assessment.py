@@ -1,0 +1,150 @@
+"""Risk assessment on the 5×5 matrix and answers to the statutory prompts."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from audit.services import audit_record
+from cases.models import (
+    Case,
+    PromptAnswer,
+    RiskAssessment,
+    TimelineEntry,
+)
+from cases.services.base import (
+    CaseError,
+    _lock,
+    _require,
+    _require_actor,
+    _require_open,
+    _require_reason,
+    _save,
+    _today,
+    timeline_add,
+)
+from policies.models import StatutoryPrompt
+
+
+def _check_score(value, label: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise CaseError(f"{label} is a number from 1 to 5.") from None
+    _require(1 <= number <= 5, f"{label} is a number from 1 to 5.")
+    return number
+
+
+def _band_text(score: int) -> str:
+    from cases.selectors import risk_band_for
+
+    band = risk_band_for(score)
+    return f"{score} ({band.label})" if band else str(score)
+
+
+@transaction.atomic
+def case_assess(
+    *,
+    case: Case,
+    actor,
+    likelihood: int,
+    consequence: int,
+    residual_likelihood: int,
+    residual_consequence: int,
+    factors: dict[str, bool] | None = None,
+    risk_to_service_user: str = "",
+    risk_to_worker: str = "",
+    risk_to_organisation: str = "",
+    mitigation: str = "",
+    expected_version: int | None = None,
+) -> RiskAssessment:
+    """Record a new risk assessment on the 5×5 matrix; it becomes the current one."""
+    from cases.selectors import case_current_assessment, risk_band_for
+
+    case = _lock(case, expected_version)
+    staff = _require_actor(actor, case)
+    _require_open(case)
+    factors = factors or {}
+    unknown = set(factors) - set(RiskAssessment.FACTOR_FIELDS)
+    _require(not unknown, "Unknown risk factor: " + ", ".join(sorted(unknown)))
+    previous = case_current_assessment(case=case)
+    assessment = RiskAssessment(
+        case=case,
+        assessed_by=staff,
+        likelihood=_check_score(likelihood, "Likelihood"),
+        consequence=_check_score(consequence, "Consequence"),
+        residual_likelihood=_check_score(residual_likelihood, "Residual likelihood"),
+        residual_consequence=_check_score(residual_consequence, "Residual consequence"),
+        risk_to_service_user=risk_to_service_user,
+        risk_to_worker=risk_to_worker,
+        risk_to_organisation=risk_to_organisation,
+        mitigation=mitigation,
+        **{name: bool(factors.get(name, False)) for name in RiskAssessment.FACTOR_FIELDS},
+    )
+    assessment._history_user = actor
+    assessment._change_reason = "cases.assessment.recorded"
+    assessment.save()
+    assessment.refresh_from_db(fields=["score", "residual_score"])
+    _save(case, actor=actor, reason="cases.case.assessed")
+    factor_labels = [
+        str(RiskAssessment._meta.get_field(name).verbose_name)
+        for name in RiskAssessment.FACTOR_FIELDS
+        if getattr(assessment, name)
+    ]
+    timeline_add(
+        case=case,
+        actor=actor,
+        code=TimelineEntry.Code.ASSESSED,
+        text=f"Risk {assessment.likelihood}×{assessment.consequence} = {_band_text(assessment.score)}; "
+        f"residual {assessment.residual_likelihood}×{assessment.residual_consequence} = "
+        f"{_band_text(assessment.residual_score)}."
+        + (f" Factors: {', '.join(factor_labels)}." if factor_labels else ""),
+    )
+    if previous is not None:
+        old_band, new_band = risk_band_for(previous.score), risk_band_for(assessment.score)
+        if old_band != new_band:
+            timeline_add(
+                case=case,
+                actor=actor,
+                code=TimelineEntry.Code.BAND_CHANGED,
+                text=f"Risk band changed from {old_band.label if old_band else '—'} "
+                f"to {new_band.label if new_band else '—'}.",
+            )
+    audit_record(action="cases.case.assessed", actor=actor, obj=case, detail={"assessment": assessment.pk})
+    return assessment
+
+
+@transaction.atomic
+def prompt_answer(
+    *, case: Case, actor, prompt: str, referral_made: bool, reason: str, expected_version: int | None = None
+) -> PromptAnswer:
+    """Record that a statutory route was considered: referral made yes/no, and why (seed 002 §7.5–7.6)."""
+    case = _lock(case, expected_version)
+    staff = _require_actor(actor, case)
+    _require_open(case)
+    _require(prompt in StatutoryPrompt.values, "Choose one of the statutory routes.")
+    _require_reason(reason, "Say why, in a sentence or two.")
+    answer = _prompt_record(
+        case=case, actor=actor, staff=staff, prompt=prompt, referral_made=referral_made, reason=reason
+    )
+    _save(case, actor=actor, reason="cases.prompt.answered")
+    audit_record(action="cases.prompt.answered", actor=actor, obj=case, detail={"prompt": prompt})
+    return answer
+
+
+def _prompt_record(*, case, actor, staff, prompt: str, referral_made: bool, reason: str) -> PromptAnswer:
+    answer = PromptAnswer.objects.filter(case=case, prompt=prompt).first() or PromptAnswer(case=case, prompt=prompt)
+    answer.referral_made = bool(referral_made)
+    answer.reason = reason.strip()
+    answer.answered_by = staff
+    answer.answered_date = _today()
+    answer._history_user = actor
+    answer._change_reason = "cases.prompt.answered"
+    answer.save()
+    timeline_add(
+        case=case,
+        actor=actor,
+        code=TimelineEntry.Code.PROMPT_ANSWERED,
+        text=f"{StatutoryPrompt(prompt).label}: considered – {'referral made' if referral_made else 'no referral'}. "
+        f"{answer.reason}",
+    )
+    return answer

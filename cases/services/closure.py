@@ -1,0 +1,269 @@
+"""Closing a case, the second person's sign-off, sending back and reopening."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import (
+    Case,
+    Outcome,
+    TimelineEntry,
+)
+from cases.services.assignment import _grant_restricted
+from cases.services.base import (
+    CaseError,
+    TransitionNotAllowed,
+    _link,
+    _lock,
+    _move,
+    _notify_reviewer_updated,
+    _require,
+    _require_actor,
+    _require_reason,
+    _staff_of,
+    timeline_add,
+)
+from cases.services.routing import _first_free_holder, _holders_of, case_exclusions
+from notifications.models import OutboxMessage
+from notifications.services import notification_queue
+from people.models import Relationship, StaffMember
+from people.roles import Role
+from policies.models import StatutoryPrompt
+
+SEXUAL_BOUNDARIES = "sexual-boundaries"
+
+
+def case_needs_sign_off(*, case: Case) -> bool:
+    """High risk (current band is_high), safeguarding, or sexual boundaries: a second person signs off."""
+    from cases.selectors import case_current_assessment, risk_band_for
+
+    if case.is_safeguarding or case.category.code == SEXUAL_BOUNDARIES:
+        return True
+    assessment = case_current_assessment(case=case)
+    if assessment is None:
+        return False
+    band = risk_band_for(assessment.score)
+    return assessment.factor_sexual or (band is not None and band.is_high)
+
+
+def sign_off_candidates(*, case: Case) -> list[StaffMember]:
+    """Senior managers and safeguarding leads who may see the case and are not its reviewer."""
+    from cases.selectors import case_is_visible_to
+
+    people = {h.pk: h for role in (Role.SENIOR_MANAGER, Role.SAFEGUARDING_LEAD) for h in _holders_of(role)}
+    blocked = {case.reviewer_id, case.closure_requested_by_id}
+    return [p for p in people.values() if p.pk not in blocked and case_is_visible_to(p.user, case)]
+
+
+def case_closure_problems(*, case: Case, outcome: str = "", summary_for_reporter: str = "") -> list[str]:
+    """What still stops the case closing, in words (DESIGN §4 guards); empty when it may close."""
+    from cases.selectors import case_prompts_unanswered
+
+    problems = []
+    if outcome not in Outcome.values:
+        problems.append("Choose an outcome.")
+    if not (summary_for_reporter or "").strip():
+        problems.append("Write a short summary the person who raised it may read.")
+    unanswered = case_prompts_unanswered(case=case, outcome=outcome or None)
+    if unanswered:
+        labels = ", ".join(StatutoryPrompt(code).label for code in unanswered)
+        problems.append(f"Answer every statutory prompt before closing: {labels}.")
+    relationship = case.relationship
+    if relationship is not None and relationship.status == Relationship.Status.DECLARED:
+        problems.append(
+            "The relationship continues: record the arrangement agreed in the relationships register, "
+            "or record that it has ended."
+        )
+    elif relationship is not None and relationship.is_open and not relationship.arrangement.strip():
+        problems.append("Record the arrangement agreed for the relationship that continues.")
+    return problems
+
+
+@transaction.atomic
+def case_close(
+    *,
+    case: Case,
+    actor,
+    outcome: str,
+    outcome_notes: str,
+    summary_for_reporter: str,
+    lessons: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Close with an outcome (DESIGN §4). High-risk, safeguarding and sexual-boundary cases go to
+    CLOSURE_REVIEW for a second person's sign-off; the rest close now and the reporter is told."""
+    case = _lock(case, expected_version)
+    staff = _require_actor(actor, case)
+    if case.status == Case.Status.CLOSURE_REVIEW:
+        raise CaseError("This case is already waiting for a second person to sign off its closure.")
+    if case.status == Case.Status.CLOSED:
+        raise TransitionNotAllowed(case.status, Case.Status.CLOSED)
+    problems = case_closure_problems(case=case, outcome=outcome, summary_for_reporter=summary_for_reporter)
+    if problems:
+        raise CaseError(" ".join(problems))
+    case.outcome = outcome
+    case.outcome_notes = (outcome_notes or "").strip()
+    case.outcome_summary_for_reporter = summary_for_reporter.strip()
+    case.lessons = (lessons or "").strip()
+    case.closure_requested_at = timezone.now()
+    case.closure_requested_by = staff
+    fields = [
+        "outcome",
+        "outcome_notes",
+        "outcome_summary_for_reporter",
+        "lessons",
+        "closure_requested_at",
+        "closure_requested_by",
+    ]
+    if case_needs_sign_off(case=case):
+        candidates = sign_off_candidates(case=case)
+        _move(
+            case,
+            to=Case.Status.CLOSURE_REVIEW,
+            actor=actor,
+            reason="cases.case.closure_requested",
+            fields=fields,
+            code=TimelineEntry.Code.CLOSURE_REQUESTED,
+            text=f"Closure requested with outcome “{Outcome(outcome).label}”. A high-risk, safeguarding or "
+            "sexual-boundaries case needs a second person – a senior manager or safeguarding lead – to sign off.",
+        )
+        if not candidates:
+            # Nobody may see it yet (e.g. a restricted case): share it with a free safeguarding lead.
+            excluded = case_exclusions(case=case) | {case.reviewer_id: "reviews it", staff.pk: "asked to close it"}
+            lead = _first_free_holder(Role.SAFEGUARDING_LEAD, excluded)
+            if lead is not None:
+                case.shared_with.add(lead)
+                _grant_restricted(case, lead, actor=actor)
+                timeline_add(
+                    case=case,
+                    actor=actor,
+                    code=TimelineEntry.Code.ESCALATED,
+                    text=f"Shared with safeguarding lead {lead.full_name} for the closure sign-off.",
+                )
+                candidates = [lead]
+        for person in candidates:
+            notification_queue(
+                recipient=person.user,
+                template=OutboxMessage.Template.CASE_SIGN_OFF,
+                link=_link(case),
+                dedupe_key=f"case:{case.pk}:sign_off:{person.pk}:v{case.version}",
+            )
+        return case
+    case.closed_at = timezone.now()
+    _move(
+        case,
+        to=Case.Status.CLOSED,
+        actor=actor,
+        reason="cases.case.closed",
+        fields=[*fields, "closed_at"],
+        code=TimelineEntry.Code.CLOSED,
+        text=f"Closed with outcome “{Outcome(outcome).label}”.",
+    )
+    _notify_reporters_closed(case)
+    return case
+
+
+def _notify_reporters_closed(case: Case) -> None:
+    for disclosure in case.disclosures.select_related("reporter__user"):
+        notification_queue(
+            recipient=disclosure.reporter.user,
+            template=OutboxMessage.Template.CASE_CLOSED,
+            link=f"/disclosures/{disclosure.pk}/",
+            dedupe_key=f"disclosure:{disclosure.pk}:closed:v{case.version}",
+        )
+
+
+@transaction.atomic
+def case_sign_off(*, case: Case, actor, expected_version: int | None = None) -> Case:
+    """CLOSURE_REVIEW → CLOSED by a second person: a senior manager or safeguarding lead who may see
+    the case and is not its reviewer (DESIGN §4)."""
+    from cases.permissions import can_sign_off_case
+
+    case = _lock(case, expected_version)
+    staff = _staff_of(actor)
+    if case.status != Case.Status.CLOSURE_REVIEW:
+        raise TransitionNotAllowed(case.status, Case.Status.CLOSED)
+    _require(
+        staff.pk not in {case.reviewer_id, case.closure_requested_by_id},
+        "You asked for this case to be closed, so someone else must sign it off.",
+    )
+    _require(can_sign_off_case(actor, case), "Only a senior manager or a safeguarding lead can sign off closure.")
+    case.signed_off_by = staff
+    case.signed_off_at = case.closed_at = timezone.now()
+    _move(
+        case,
+        to=Case.Status.CLOSED,
+        actor=actor,
+        reason="cases.case.signed_off",
+        fields=["signed_off_by", "signed_off_at", "closed_at"],
+        code=TimelineEntry.Code.SIGNED_OFF,
+        text=f"Closure signed off by {staff.full_name}; closed with outcome “{case.get_outcome_display()}”.",
+    )
+    _notify_reporters_closed(case)
+    return case
+
+
+@transaction.atomic
+def case_send_back(*, case: Case, actor, reason: str, expected_version: int | None = None) -> Case:
+    """Sign-off refused: CLOSURE_REVIEW → FACT_FINDING, with the reason on the timeline."""
+    from cases.permissions import can_sign_off_case
+
+    case = _lock(case, expected_version)
+    _staff_of(actor)
+    if case.status != Case.Status.CLOSURE_REVIEW:
+        raise TransitionNotAllowed(case.status, Case.Status.FACT_FINDING)
+    _require(
+        can_sign_off_case(actor, case), "Only the senior manager or safeguarding lead signing off can send it back."
+    )
+    why = _require_reason(reason, "Say why the case is sent back.")
+    case.closure_requested_at = None
+    case.closure_requested_by = None
+    _move(
+        case,
+        to=Case.Status.FACT_FINDING,
+        actor=actor,
+        reason="cases.case.sent_back",
+        fields=["closure_requested_at", "closure_requested_by"],
+        text=f"Closure not signed off; sent back to fact-finding. Why: {why}",
+    )
+    _notify_reviewer_updated(case, event="sent_back")
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor, reason: str, expected_version: int | None = None) -> Case:
+    """CLOSED → FACT_FINDING, with a reason; the outcome is cleared for a fresh decision."""
+    from cases.permissions import can_reopen_case
+
+    case = _lock(case, expected_version)
+    _staff_of(actor)
+    if case.status != Case.Status.CLOSED:
+        raise TransitionNotAllowed(case.status, Case.Status.FACT_FINDING)
+    _require(can_reopen_case(actor, case), "Only the reviewer, a senior manager or a safeguarding lead can reopen it.")
+    why = _require_reason(reason, "Say why the case is reopened.")
+    previous = case.get_outcome_display()
+    case.closed_at = None
+    case.outcome = ""
+    case.closure_requested_at = None
+    case.closure_requested_by = None
+    case.signed_off_by = None
+    case.signed_off_at = None
+    _move(
+        case,
+        to=Case.Status.FACT_FINDING,
+        actor=actor,
+        reason="cases.case.reopened",
+        fields=[
+            "closed_at",
+            "outcome",
+            "closure_requested_at",
+            "closure_requested_by",
+            "signed_off_by",
+            "signed_off_at",
+        ],
+        code=TimelineEntry.Code.REOPENED,
+        text=f"Reopened (it had closed with outcome “{previous}”). Why: {why}",
+    )
+    _notify_reviewer_updated(case, event="reopened")
+    return case

@@ -1,0 +1,108 @@
+"""The workflow moves that only change the status or a date: acknowledge, action plan, review date,
+monitoring, and notes on the timeline."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from cases.models import (
+    Case,
+    TimelineEntry,
+)
+from cases.services.base import (
+    CaseConflict,
+    TransitionNotAllowed,
+    _lock,
+    _move,
+    _require,
+    _require_actor,
+    _require_open,
+    _save,
+    _today,
+    timeline_add,
+)
+
+
+@transaction.atomic
+def case_acknowledge(*, case: Case, actor, expected_version: int | None = None) -> Case:
+    """The reviewer takes the case on: NEW → FACT_FINDING (a double click is harmless)."""
+    case = _lock(case)
+    if case.status == Case.Status.FACT_FINDING and case.acknowledged_at is not None:
+        return case
+    if expected_version is not None and int(expected_version) != case.version:
+        raise CaseConflict()
+    _require_actor(actor, case)
+    if case.status != Case.Status.NEW:
+        raise TransitionNotAllowed(case.status, Case.Status.FACT_FINDING)
+    case.acknowledged_at = timezone.now()
+    return _move(
+        case,
+        to=Case.Status.FACT_FINDING,
+        actor=actor,
+        reason="cases.case.acknowledged",
+        fields=["acknowledged_at"],
+        text="Acknowledged: fact-finding started (seed 002 §7.4).",
+    )
+
+
+@transaction.atomic
+def case_start_action_plan(*, case: Case, actor, expected_version: int | None = None) -> Case:
+    """→ ACTION_PLAN; guard: the case has a risk assessment (DESIGN §4)."""
+    case = _lock(case, expected_version)
+    _require_actor(actor, case)
+    if case.status == Case.Status.ACTION_PLAN:
+        return case
+    if not case.can_transition_to(Case.Status.ACTION_PLAN):
+        raise TransitionNotAllowed(case.status, Case.Status.ACTION_PLAN)
+    _require(case.assessments.exists(), "Record a risk assessment before agreeing an action plan.")
+    return _move(case, to=Case.Status.ACTION_PLAN, actor=actor, reason="cases.case.action_plan_started")
+
+
+@transaction.atomic
+def case_set_review_date(*, case: Case, actor, next_review_date: datetime.date, expected_version=None) -> Case:
+    """Set when the arrangements are next reviewed (seed 002 §10.3); never a date in the past."""
+    case = _lock(case, expected_version)
+    _require_actor(actor, case)
+    _require_open(case)
+    _require(next_review_date is not None, "Choose the date of the next review.")
+    _require(next_review_date >= _today(), "The next review date cannot be in the past.")
+    case.next_review_date = next_review_date
+    _save(case, actor=actor, reason="cases.case.review_date_set", fields=["next_review_date"])
+    timeline_add(
+        case=case, actor=actor, code=TimelineEntry.Code.NOTE, text=f"Next review on {next_review_date:%d/%m/%Y}."
+    )
+    audit_record(action="cases.case.review_date_set", actor=actor, obj=case)
+    return case
+
+
+@transaction.atomic
+def case_start_monitoring(*, case: Case, actor, expected_version: int | None = None) -> Case:
+    """ACTION_PLAN → MONITORING; guard: a next review date is set (DESIGN §4)."""
+    case = _lock(case, expected_version)
+    _require_actor(actor, case)
+    if case.status == Case.Status.MONITORING:
+        return case
+    if not case.can_transition_to(Case.Status.MONITORING):
+        raise TransitionNotAllowed(case.status, Case.Status.MONITORING)
+    _require(
+        case.next_review_date is not None,
+        "Set the date the arrangements will next be reviewed before moving the case to monitoring.",
+    )
+    return _move(case, to=Case.Status.MONITORING, actor=actor, reason="cases.case.monitoring_started")
+
+
+@transaction.atomic
+def case_note_add(*, case: Case, actor, text: str, expected_version: int | None = None) -> TimelineEntry:
+    """Add a note to the timeline."""
+    case = _lock(case, expected_version)
+    _require_actor(actor, case)
+    text = (text or "").strip()
+    _require(bool(text), "Write the note.")
+    _save(case, actor=actor, reason="cases.case.note_added")
+    entry = timeline_add(case=case, actor=actor, code=TimelineEntry.Code.NOTE, text=text)
+    audit_record(action="cases.case.note_added", actor=actor, obj=case)
+    return entry

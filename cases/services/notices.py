@@ -1,0 +1,108 @@
+"""What the person concerned was told, and their reply."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from cases.models import (
+    Case,
+    SubjectNotice,
+    TimelineEntry,
+)
+from cases.services.base import _link, _lock, _require, _require_actor, _require_open, _save, _today, timeline_add
+from notifications.models import OutboxMessage
+from notifications.services import notification_queue
+from people.models import StaffMember
+
+
+def _reporters(case: Case) -> list[StaffMember]:
+    return [d.reporter for d in case.disclosures.select_related("reporter__user").filter(kind="concern")]
+
+
+@transaction.atomic
+def subject_notice_record(
+    *,
+    case: Case,
+    actor,
+    subject: StaffMember,
+    told: str,
+    told_date: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> SubjectNotice:
+    """Record what the subject was told; they read exactly this text and may reply (fairness)."""
+    case = _lock(case, expected_version)
+    staff = _require_actor(actor, case)
+    _require_open(case)
+    _require(case.subjects.filter(pk=subject.pk).exists(), f"{subject.full_name} is not a subject of this case.")
+    told = (told or "").strip()
+    _require(bool(told), "Write what the subject was told.")
+    told_date = told_date or _today()
+    _require(told_date <= _today(), "The date they were told cannot be in the future.")
+    lowered = told.lower()
+    for reporter in _reporters(case):
+        if reporter.pk == subject.pk:
+            continue
+        names = {reporter.full_name.lower(), reporter.user.username.lower()}
+        # DESIGN §6: the subject never learns who raised a concern about them.
+        _require(
+            not any(len(n) > 2 and n in lowered for n in names),
+            "The notice names the person who raised the concern. The subject must not be told who raised it: "
+            "remove the name and save again.",
+        )
+    notice = SubjectNotice(case=case, subject=subject, told=told, told_date=told_date, told_by=staff)
+    notice._history_user = actor
+    notice._change_reason = "cases.notice.recorded"
+    notice.save()
+    _save(case, actor=actor, reason="cases.notice.recorded")
+    timeline_add(
+        case=case,
+        actor=actor,
+        code=TimelineEntry.Code.SUBJECT_TOLD,
+        text=f"{subject.full_name} was told on {told_date:%d/%m/%Y}: “{told}”",
+    )
+    notification_queue(
+        recipient=subject.user,
+        template=OutboxMessage.Template.SUBJECT_NOTICE,
+        link="/cases/notices/",
+        dedupe_key=f"notice:{notice.pk}:told",
+    )
+    audit_record(action="cases.notice.recorded", actor=actor, obj=notice)
+    return notice
+
+
+@transaction.atomic
+def subject_notice_reply(*, notice: SubjectNotice, actor, response: str) -> SubjectNotice:
+    """The subject answers a notice: their side, on the timeline before any outcome."""
+    from cases.permissions import can_reply_to_notice
+
+    _require(can_reply_to_notice(actor, notice), "Only the person this notice is addressed to can reply.")
+    case = _lock(notice.case)
+    notice = SubjectNotice.objects.select_for_update().get(pk=notice.pk)
+    response = (response or "").strip()
+    _require(bool(response), "Write your reply.")
+    _require(not notice.response, "You have already replied to this notice.")
+    notice.response = response
+    notice.responded_at = timezone.now()
+    notice._history_user = actor
+    notice._change_reason = "cases.notice.replied"
+    notice.save(update_fields=["response", "responded_at"])
+    _save(case, actor=actor, reason="cases.notice.replied")
+    timeline_add(
+        case=case,
+        actor=actor,
+        code=TimelineEntry.Code.SUBJECT_REPLIED,
+        text=f"{notice.subject.full_name} replied: “{response}”",
+    )
+    if case.reviewer is not None:
+        notification_queue(
+            recipient=case.reviewer.user,
+            template=OutboxMessage.Template.SUBJECT_REPLIED,
+            link=_link(case),
+            dedupe_key=f"notice:{notice.pk}:replied",
+        )
+    audit_record(action="cases.notice.replied", actor=actor, obj=notice)
+    return notice

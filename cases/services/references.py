@@ -1,0 +1,46 @@
+"""Case and disclosure references, and the working-day arithmetic behind deadlines."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import (
+    ReferenceSequence,
+)
+from policies.models import Priority
+
+
+@transaction.atomic
+def reference_next(*, prefix: str, year: int | None = None) -> str:
+    """The next reference for a prefix, e.g. "C-2026-00042"; safe with several web processes."""
+    year = year or timezone.localdate().year
+    ReferenceSequence.objects.get_or_create(prefix=prefix, year=year)
+    sequence = ReferenceSequence.objects.select_for_update().get(prefix=prefix, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}-{year}-{sequence.last:05d}"
+
+
+def working_days_after(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days after `start`, skipping Saturdays and Sundays.
+
+    Bank holidays are not known to the product yet; a deadline falling on one is a day early.
+    """
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += datetime.timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
+
+
+def acknowledge_by_date_for(*, priority: str, start: datetime.date | None = None) -> datetime.date:
+    """DESIGN §4: urgent cases are acknowledged within 1 working day, others within 5."""
+    start = start or timezone.localdate()
+    days = settings.CASE_ACK_DAYS_URGENT if priority == Priority.URGENT else settings.CASE_ACK_DAYS_DEFAULT
+    return working_days_after(start, days)

@@ -1,0 +1,81 @@
+"""The relationships-register entry a case manages: the arrangement agreed, or its end."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from audit.services import audit_record
+from cases.models import (
+    Case,
+    TimelineEntry,
+)
+from cases.services.base import (
+    _lock,
+    _require,
+    _require_actor,
+    _require_open,
+    _require_reason,
+    _save,
+    _today,
+    timeline_add,
+)
+from people.models import Relationship
+
+
+@transaction.atomic
+def case_record_arrangement(
+    *,
+    case: Case,
+    actor,
+    arrangement: str,
+    next_review_date: datetime.date,
+    expected_version: int | None = None,
+) -> Relationship:
+    """Record the arrangement agreed for the relationship this case manages: the register entry becomes
+    "managed" (DESIGN §3 people; seed 002 §10.1–10.3)."""
+    case = _lock(case, expected_version)
+    _require_actor(actor, case)
+    _require_open(case)
+    _require(case.relationship_id is not None, "This case has no entry in the relationships register.")
+    arrangement = (arrangement or "").strip()
+    _require(bool(arrangement), "Describe the arrangement agreed.")
+    _require(next_review_date is not None, "Choose when the arrangement is next reviewed.")
+    _require(next_review_date >= _today(), "The review date cannot be in the past.")
+    relationship = Relationship.objects.select_for_update().get(pk=case.relationship_id)
+    relationship.arrangement = arrangement
+    relationship.next_review_date = next_review_date
+    relationship.status = Relationship.Status.MANAGED
+    relationship._history_user = actor
+    relationship._change_reason = f"cases.case.arrangement_recorded {case.reference}"
+    relationship.save(update_fields=["arrangement", "next_review_date", "status"])
+    _save(case, actor=actor, reason="cases.case.arrangement_recorded")
+    timeline_add(
+        case=case,
+        actor=actor,
+        code=TimelineEntry.Code.NOTE,
+        text=f"Arrangement recorded in the relationships register, reviewed on {next_review_date:%d/%m/%Y}: "
+        f"{arrangement}",
+    )
+    audit_record(action="cases.case.arrangement_recorded", actor=actor, obj=case)
+    return relationship
+
+
+@transaction.atomic
+def case_relationship_end(*, case: Case, actor, reason: str, expected_version: int | None = None) -> Relationship:
+    """Record that the relationship this case manages has ended (it no longer needs an arrangement)."""
+    case = _lock(case, expected_version)
+    _require_actor(actor, case)
+    _require_open(case)
+    _require(case.relationship_id is not None, "This case has no entry in the relationships register.")
+    why = _require_reason(reason, "Say how the relationship ended.")
+    relationship = Relationship.objects.select_for_update().get(pk=case.relationship_id)
+    relationship.status = Relationship.Status.ENDED
+    relationship._history_user = actor
+    relationship._change_reason = f"cases.case.relationship_ended {case.reference}"
+    relationship.save(update_fields=["status"])
+    _save(case, actor=actor, reason="cases.case.relationship_ended")
+    timeline_add(case=case, actor=actor, code=TimelineEntry.Code.NOTE, text=f"Relationship recorded as ended: {why}")
+    audit_record(action="cases.case.relationship_ended", actor=actor, obj=case)
+    return relationship

@@ -1,0 +1,437 @@
+"""Opening a case for a disclosure and choosing its reviewer around conflicts of interest (DESIGN §5;
+docs/routing.md). cases never imports disclosures: case_open_for reads the disclosure it is given."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from audit.services import audit_record
+from cases.models import (
+    Case,
+    TimelineEntry,
+)
+from cases.services.base import SPEAK_UP_REPORTER, _today, timeline_add
+from cases.services.references import acknowledge_by_date_for, reference_next
+from notifications.models import OutboxMessage
+from notifications.services import notification_queue
+from people.models import Relationship, StaffMember
+from people.roles import Role
+from people.selectors import staff_managers_above
+from policies.models import DisclosureKind, Priority
+
+# The category whose cases are restricted to the people in them (seed 002 §10.4).
+RELATIONSHIP_BETWEEN_WORKERS = "relationship-between-workers"
+
+
+# Categories in which the staff named in a self-declaration are parties to a relationship.
+RELATIONSHIP_CATEGORIES = frozenset(
+    {RELATIONSHIP_BETWEEN_WORKERS, "prior-relationship", "related-to-service-user", "former-service-user"}
+)
+
+
+class RoutingError(Exception):
+    """The disclosure cannot be routed as it stands (e.g. it has no category)."""
+
+
+@dataclass
+class Routing:
+    """Who reviews a case and why, worked out before anything is written."""
+
+    reviewer: StaffMember | None
+    route: str  # "line_management", "speak_up_guardian", "safeguarding_lead" or "none"
+    reasons: list[str] = field(default_factory=list)
+    excluded: dict[int, str] = field(default_factory=dict)  # staff pk -> why they may not review
+
+
+def _name(staff: StaffMember) -> str:
+    return staff.full_name
+
+
+def _holders_of(role: Role) -> list[StaffMember]:
+    """Active staff holding a role, fewest open cases first, ties by pk."""
+    return list(
+        StaffMember.objects.filter(is_active=True, user__is_active=True, user__groups__name=role.value)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+        .annotate(open_cases=Count("cases_to_review", filter=~Q(cases_to_review__status=Case.Status.CLOSED)))
+        .select_related("user")
+        .order_by("open_cases", "pk")
+        .distinct()
+    )
+
+
+def _exclusions(
+    *, kind: str, category_code: str, reporter: StaffMember, named: list[StaffMember], speak_up: bool
+) -> dict[int, str]:
+    """Everyone who may not review this case, with the reason in words (DESIGN §5; AC-05)."""
+    reporter_label = SPEAK_UP_REPORTER if speak_up else _name(reporter)
+    excluded: dict[int, str] = {}
+    excluded[reporter.pk] = "raised this concern" if kind == DisclosureKind.CONCERN else "filed it"
+    for staff in named:
+        if staff.pk in excluded:
+            continue
+        if kind == DisclosureKind.CONCERN:
+            excluded[staff.pk] = "is the subject of this concern"
+        elif category_code in RELATIONSHIP_CATEGORIES:
+            excluded[staff.pk] = "is a party to the relationship"
+        else:
+            excluded[staff.pk] = "is named as involved"
+    # Anyone with an open declared close relationship with a subject or the reporter
+    # (seed 002 §9.1: one party is not involved in management processes about the other).
+    involved = {reporter.pk: reporter_label} | {s.pk: _name(s) for s in named}
+    close = Relationship.objects.filter(
+        counterpart=Relationship.Counterpart.COLLEAGUE,
+        kind__in=Relationship.CLOSE_KINDS,
+        status__in=Relationship.OPEN_STATUSES,
+    ).filter(Q(staff__in=involved) | Q(colleague__in=involved))
+    for rel in close.only("staff_id", "colleague_id"):
+        for other, party in ((rel.colleague_id, rel.staff_id), (rel.staff_id, rel.colleague_id)):
+            if party in involved and other not in excluded:
+                excluded[other] = f"has a declared close relationship with {involved[party]}"
+    return excluded
+
+
+def _describe(staff: StaffMember, excluded: dict[int, str]) -> str | None:
+    """Why this person may not review, or None if they may."""
+    if staff.pk in excluded:
+        return excluded[staff.pk]
+    if _has_left(staff):
+        return "is no longer active"
+    return None
+
+
+def _first_free_holder(role: Role, excluded: dict[int, str]) -> StaffMember | None:
+    for holder in _holders_of(role):
+        if holder.pk not in excluded:
+            return holder
+    return None
+
+
+def reviewer_choose(
+    *,
+    kind: str,
+    category_code: str,
+    reporter: StaffMember,
+    named: list[StaffMember],
+    speak_up: bool = False,
+) -> Routing:
+    """Choose the reviewer for a new case and say why (DESIGN §5; AC-05)."""
+    excluded = _exclusions(kind=kind, category_code=category_code, reporter=reporter, named=named, speak_up=speak_up)
+    reasons: list[str] = []
+
+    if speak_up:
+        # seed 002 §7.3: a worker who cannot raise it through management goes to the
+        # Freedom to Speak Up guardian.
+        guardian = _first_free_holder(Role.SPEAK_UP_GUARDIAN, excluded)
+        if guardian is not None:
+            reasons.append(
+                f"This concern was raised through the speak-up route, so speak-up guardian {_name(guardian)} "
+                "reviews it; only the guardian can see who raised it."
+            )
+            return Routing(guardian, "speak_up_guardian", reasons, excluded)
+        reasons.append(
+            "This concern was raised through the speak-up route, but no speak-up guardian is free to take it."
+        )
+    else:
+        # The default reviewer is the line manager of the subject: of the colleague a concern
+        # is about, otherwise of the worker filing (seed 001 "Disclosure"; seed 002 §5.4, §7.1).
+        open_sentence = False  # the last reason ends "…, so" the next person is named
+        if kind == DisclosureKind.CONCERN and named:
+            subject = named[0]
+            whose = f"{_name(subject)}, the subject of this concern"
+            if subject.pk == reporter.line_manager_id:
+                # AC-05 (a): a concern about one's own line manager never reaches that manager.
+                reasons.append(f"Line manager {_name(subject)} is the subject of this concern")
+                open_sentence = True
+        else:
+            subject = reporter
+            whose = f"{_name(reporter)}, who filed it"
+        chain = staff_managers_above(staff=subject)
+        for step, candidate in enumerate(chain):
+            why = _describe(candidate, excluded)
+            if why is None:
+                if open_sentence:
+                    reasons[-1] += f", so the case went to their manager {_name(candidate)}."
+                else:
+                    reasons.append(f"{_name(candidate)} reviews the case as the line manager of {whose}.")
+                return Routing(candidate, "line_management", reasons, excluded)
+            # seed 001 "Managing boundary issues": a manager who cannot act consults their own manager.
+            label = "Line manager" if step == 0 and not open_sentence else "Manager"
+            if open_sentence:
+                reasons[-1] += ", and"
+                label = label.lower()
+            reasons.append(f"{label} {_name(candidate)} {why}")
+            open_sentence = True
+        if open_sentence:
+            reasons[-1] += ", and nobody above them in the line-management chain can review it."
+        else:
+            reasons.append(f"{whose[0].upper()}{whose[1:]}, has no line manager on record.")
+
+    lead = _first_free_holder(Role.SAFEGUARDING_LEAD, excluded)
+    if lead is not None:
+        reasons.append(f"The case went to safeguarding lead {_name(lead)}.")
+        return Routing(lead, "safeguarding_lead", reasons, excluded)
+    reasons.append("No safeguarding lead is free to take it either: an administrator must assign a reviewer.")
+    return Routing(None, "none", reasons, excluded)
+
+
+def _case_subjects(*, kind: str, reporter: StaffMember, named: list[StaffMember]) -> list[StaffMember]:
+    """A concern is about the colleagues named; anything else is about the worker filing and anyone named."""
+    if kind == DisclosureKind.CONCERN:
+        return list(named) or [reporter]
+    return [reporter, *(s for s in named if s.pk != reporter.pk)]
+
+
+def _same_chain(a: StaffMember, b: StaffMember) -> bool:
+    """Is one of the two in the other's line-management chain?"""
+    return any(m.pk == b.pk for m in staff_managers_above(staff=a)) or any(
+        m.pk == a.pk for m in staff_managers_above(staff=b)
+    )
+
+
+def _open_case_for_same_situation(
+    *, category_id: int, subject_ids: set[int], service_user_ids: set[int], speak_up: bool
+) -> Case | None:
+    candidates = (
+        Case.objects.filter(category_id=category_id, is_speak_up=speak_up)
+        .exclude(status=Case.Status.CLOSED)
+        .prefetch_related("subjects", "service_users")
+        .order_by("opened_at", "pk")
+    )
+    for case in candidates:
+        if {s.pk for s in case.subjects.all()} == subject_ids and {
+            u.pk for u in case.service_users.all()
+        } == service_user_ids:
+            return case
+    return None
+
+
+def _notify_reviewer(*, case: Case, reviewer: StaffMember | None, template: str, key: str) -> None:
+    if reviewer is None:
+        return
+    notification_queue(
+        recipient=reviewer.user,
+        template=template,
+        link=f"/cases/{case.pk}/",
+        due_date=case.acknowledge_by_date,
+        dedupe_key=key,
+    )
+
+
+@transaction.atomic
+def case_open_for(*, disclosure, actor, relationship: Relationship | None = None) -> Case:
+    """Open a case for a submitted disclosure, or attach it to an open case about the same people.
+
+    `relationship` is the entry a self-declaration put in the relationships register: the case
+    manages it, and cannot close while it continues without an arrangement (DESIGN §4).
+    """
+    if disclosure.category_id is None:
+        raise RoutingError("A disclosure needs a category before it can be routed.")
+    category = disclosure.category
+    reporter = disclosure.reporter
+    kind = disclosure.kind
+    speak_up = bool(disclosure.speak_up)
+    named = list(disclosure.subjects.select_related("user").order_by("pk"))
+    service_user_ids = set(disclosure.service_users.values_list("pk", flat=True))
+    subjects = _case_subjects(kind=kind, reporter=reporter, named=named)
+    urgent = category.default_priority == Priority.URGENT or bool(disclosure.at_risk_now)
+    restricted = category.code == RELATIONSHIP_BETWEEN_WORKERS
+    excluded = _exclusions(kind=kind, category_code=category.code, reporter=reporter, named=named, speak_up=speak_up)
+
+    existing = _open_case_for_same_situation(
+        category_id=category.pk,
+        subject_ids={s.pk for s in subjects},
+        service_user_ids=service_user_ids,
+        speak_up=speak_up,
+    )
+    if existing is not None and existing.reviewer_id is not None and existing.reviewer_id not in excluded:
+        return _case_attach(
+            case=existing,
+            disclosure=disclosure,
+            actor=actor,
+            urgent=urgent,
+            excluded=excluded,
+            relationship=relationship,
+        )
+
+    routing = reviewer_choose(kind=kind, category_code=category.code, reporter=reporter, named=named, speak_up=speak_up)
+    priority = Priority.URGENT if urgent else category.default_priority
+    case = Case(
+        reference=reference_next(prefix="C"),
+        category=category,
+        priority=priority,
+        # At-risk-now cases alert the safeguarding lead, who must then be able to open them.
+        is_safeguarding=category.is_safeguarding or urgent,
+        is_restricted=restricted,
+        is_speak_up=speak_up,
+        reviewer=routing.reviewer,
+        team=subjects[0].team,
+        acknowledge_by_date=acknowledge_by_date_for(priority=priority),
+        relationship=relationship,
+    )
+    case._history_user = actor
+    case._change_reason = "cases.case.opened"
+    case.save()
+    case.subjects.set(subjects)
+    case.service_users.set(service_user_ids)
+
+    timeline_add(case=case, actor=actor, code=TimelineEntry.Code.OPENED, text=f"Opened for disclosure {disclosure}.")
+    if existing is not None:
+        routing.reasons.insert(
+            0,
+            f"An open case about the same people ({existing}) exists, but its reviewer "
+            "may not see this disclosure, so a new case was opened.",
+        )
+    timeline_add(case=case, actor=actor, code=TimelineEntry.Code.ROUTED, text=" ".join(routing.reasons))
+
+    if restricted:
+        # seed 002 §10.4: kept confidential to the people in it and the reviewer.
+        people = {reporter.pk: reporter, **{s.pk: s for s in named}}
+        if routing.reviewer is not None:
+            people[routing.reviewer.pk] = routing.reviewer
+        case.restricted_to.set(people.values())
+        timeline_add(
+            case=case,
+            actor=actor,
+            code=TimelineEntry.Code.RESTRICTED,
+            text="A close personal relationship between workers: only the people in it and the reviewer "
+            "can see this case (seed 002 §10.4).",
+        )
+        parties = [reporter, *(s for s in named if s.pk != reporter.pk)]
+        if any(_same_chain(a, b) for i, a in enumerate(parties) for b in parties[i + 1 :]):
+            # seed 002 §9.1: "Alternative management arrangements should be put in place".
+            timeline_add(
+                case=case,
+                actor=actor,
+                code=TimelineEntry.Code.ACTION_PROPOSED,
+                text="The two workers are in one line-management chain: propose the action "
+                "“alternative management arrangement” (seed 002 §9.1, §10.1.4).",
+            )
+
+    _notify_reviewer(
+        case=case, reviewer=routing.reviewer, template=OutboxMessage.Template.CASE_NEW, key=f"case:{case.pk}:new"
+    )
+    if urgent:
+        _alert_safeguarding_leads(case=case, actor=actor, excluded=excluded | routing.excluded)
+    audit_record(action="cases.case.opened", actor=actor, obj=case)
+    return case
+
+
+def _alert_safeguarding_leads(*, case: Case, actor, excluded: dict[int, str]) -> None:
+    """Urgent cases reach every safeguarding lead at once, except any who are conflicted (DESIGN §5)."""
+    leads = [lead for lead in _holders_of(Role.SAFEGUARDING_LEAD) if lead.pk not in excluded]
+    alerted = [lead for lead in leads if lead.pk != case.reviewer_id]
+    if case.is_restricted and alerted:
+        # seed 002 §10.4: confidential "unless the disclosure resulted in concerns about the
+        # provision of care to service users" – someone at risk of harm now is such a concern.
+        case.restricted_to.add(*alerted)
+    for lead in alerted:
+        notification_queue(
+            recipient=lead.user,
+            template=OutboxMessage.Template.CASE_URGENT,
+            link=f"/cases/{case.pk}/",
+            due_date=case.acknowledge_by_date,
+            dedupe_key=f"case:{case.pk}:urgent:{lead.pk}",
+        )
+    if alerted:
+        names = ", ".join(_name(lead) for lead in alerted)
+        text = f"Urgent: safeguarding lead(s) {names} alerted at once."
+    elif leads:
+        text = "Urgent: the safeguarding lead reviews this case."
+    else:
+        text = "Urgent, but no safeguarding lead could be alerted: each one is conflicted or none is on record."
+    timeline_add(case=case, actor=actor, code=TimelineEntry.Code.SAFEGUARDING_ALERTED, text=text)
+
+
+def _case_attach(
+    *, case: Case, disclosure, actor, urgent: bool, excluded: dict[int, str], relationship: Relationship | None = None
+) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    changed = ["version"]
+    case.version += 1
+    if relationship is not None and case.relationship_id is None:
+        case.relationship = relationship
+        changed.append("relationship")
+    if urgent and case.priority != Priority.URGENT:
+        case.priority = Priority.URGENT
+        case.is_safeguarding = True
+        changed += ["priority", "is_safeguarding"]
+    case._history_user = actor
+    case._change_reason = "cases.case.disclosure_attached"
+    case.save(update_fields=changed)
+    if case.is_restricted:
+        case.restricted_to.add(disclosure.reporter, *disclosure.subjects.all())
+    timeline_add(
+        case=case,
+        actor=actor,
+        code=TimelineEntry.Code.ATTACHED,
+        text=f"Disclosure {disclosure} was attached: this open case is about the same people and the same "
+        "kind of boundary, so it was not opened as a new case.",
+    )
+    _notify_reviewer(
+        case=case,
+        reviewer=case.reviewer,
+        template=OutboxMessage.Template.CASE_UPDATED,
+        key=f"case:{case.pk}:attached:{disclosure.pk}",
+    )
+    if urgent:
+        _alert_safeguarding_leads(case=case, actor=actor, excluded=excluded)
+    audit_record(action="cases.case.disclosure_attached", actor=actor, obj=case)
+    return case
+
+
+def case_exclusions(*, case: Case) -> dict[int, str]:
+    """Everyone who may never review or see this case, and why (DESIGN §5; AC-05).
+
+    The same _exclusions routing uses, over every disclosure on the case, plus its subjects.
+    """
+    excluded: dict[int, str] = {}
+    disclosures = case.disclosures.select_related("reporter__user").prefetch_related("subjects").order_by("pk")
+    for disclosure in disclosures:
+        found = _exclusions(
+            kind=disclosure.kind,
+            category_code=case.category.code,
+            reporter=disclosure.reporter,
+            named=list(disclosure.subjects.all()),
+            speak_up=bool(disclosure.speak_up),
+        )
+        for pk, why in found.items():
+            excluded.setdefault(pk, why)
+    subjects = list(case.subjects.select_related("user"))
+    for subject in subjects:
+        excluded.setdefault(subject.pk, "is a subject of this case")
+    if not disclosures.exists() and subjects:
+        # A case with no disclosure on record: the close-relationship rule still applies.
+        for pk, why in _exclusions(
+            kind=DisclosureKind.SELF_DECLARATION,
+            category_code=case.category.code,
+            reporter=subjects[0],
+            named=subjects[1:],
+            speak_up=False,
+        ).items():
+            excluded.setdefault(pk, why)
+    return excluded
+
+
+def _has_left(staff: StaffMember, today: datetime.date | None = None) -> bool:
+    today = today or _today()
+    return not staff.is_active or not staff.user.is_active or (staff.end_date is not None and staff.end_date < today)
+
+
+def reviewer_refusal(*, case: Case, staff: StaffMember) -> str | None:
+    """Why this person may not review (or be shown) this case, in words; None if they may."""
+    excluded = case_exclusions(case=case)
+    if staff.pk in excluded:
+        return f"{staff.full_name} cannot take this case: they {excluded[staff.pk]}."
+    if _has_left(staff):
+        return f"{staff.full_name} cannot take this case: they are no longer active."
+    above = {m.pk: m for m in staff_managers_above(staff=staff)}
+    for subject in case.subjects.all():
+        if subject.pk in above:
+            # AC-05: a concern never reaches someone the subject manages.
+            return f"{staff.full_name} cannot take this case: they are managed by someone it is about."
+    return None
