@@ -13,7 +13,7 @@ plus one account for each remaining role and a superuser who holds no role.
 
 import pytest
 
-from people.roles import Role
+from core.roles import Role
 from people.tests.factories import StaffMemberFactory, TeamFactory, UserFactory
 
 

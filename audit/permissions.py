@@ -1,7 +1,6 @@
 """Who may read the audit trail (DESIGN §6 "audit log" column: only the auditor; AU-08)."""
 
-from people.permissions import has_role
-from people.roles import Role
+from core.roles import Role, has_role
 
 
 def can_read_audit_trail(user) -> bool:

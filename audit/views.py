@@ -18,7 +18,7 @@ from audit.filters import AuditEventFilter
 from audit.permissions import can_read_audit_trail
 from audit.selectors import audit_event_list_for
 from audit.services import audit_record
-from boundaries.spreadsheets import spreadsheet_safe
+from core.spreadsheets import spreadsheet_safe
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ["occurred_at_utc", "occurred_at_london", "actor", "action", "object_type", "object_id",

@@ -6,7 +6,7 @@ Each app adds its entries to NAV_ITEMS, e.g.
     NavItem("Cases", "cases:list", "Cases you review or oversee.", _any_role(Role.LINE_MANAGER))
 
 `show` is a predicate taking the user; keep it the same rule the view itself enforces (usually
-people.permissions.has_role). `section` says where the menu puts it: "main" entries go in the
+core.roles.has_role). `section` says where the menu puts it: "main" entries go in the
 menu bar, "account" entries beside the user's name. The dashboard shows every entry as a card.
 people/tests/test_views.py checks that every url_name reverses.
 """
@@ -14,8 +14,7 @@ people/tests/test_views.py checks that every url_name reverses.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from people.permissions import has_role, user_roles
-from people.roles import Role
+from core.roles import Role, has_role, user_roles
 
 MAIN = "main"
 ACCOUNT = "account"

@@ -1,13 +1,13 @@
 """Admin for the case-review reference data: the 5×5 risk matrix's words and bands, and the action
 library (DESIGN §3: "the matrix and its bands are data, editable"). Who may use it:
-boundaries/admin_access.py. Cases themselves are never here: administrators see no case content.
+core/admin_access.py. Cases themselves are never here: administrators see no case content.
 """
 
 from django import forms
 from django.contrib import admin
 
-from boundaries.admin_access import AdministratorAdminMixin
 from cases.models import ActionTemplate, RiskBand, RiskScaleLabel
+from core.admin_access import AdministratorAdminMixin
 
 
 @admin.register(RiskScaleLabel)

@@ -23,12 +23,12 @@ from cases import services as case_services
 from cases.models import Action, ActionCheck, ActionTemplate, Case, Outcome
 from cases.selectors import case_prompts_raised
 from cases.services import RELATIONSHIP_CATEGORIES
+from core.roles import Role
 from disclosures.models import Disclosure
 from disclosures.services import disclosure_draft_save, disclosure_submit
 from notifications.models import OutboxMessage
 from people.demo import ANCHOR_DATE, DemoContext
 from people.models import Assignment, ServiceUser, StaffMember
-from people.roles import Role
 from policies.models import BoundaryCategory, DisclosureKind
 
 HISTORY_START = ANCHOR_DATE - datetime.timedelta(days=730)

@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from boundaries.forms import StyledFormMixin
+from core.forms import StyledFormMixin
 from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember
 from policies.models import BoundaryCategory, DisclosureKind
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import audit_record
 from cases.models import Case
+from core.roles import Role
 from disclosures import services
 from disclosures.forms import (
     CATEGORY_SECTIONS,
@@ -31,7 +32,6 @@ from disclosures.models import Attachment, Disclosure
 from disclosures.permissions import can_file_disclosure
 from disclosures.selectors import disclosure_list_for
 from people.models import StaffMember
-from people.roles import Role
 from policies.models import DisclosureKind
 
 # What a case's status means to the worker who filed it (plain words; no case content).

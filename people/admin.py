@@ -1,5 +1,5 @@
 """The admin for the organisation's people (DESIGN §1 "Administrator": accounts, teams, service-user
-references; no case content). Who may use it is decided in boundaries/admin_access.py.
+references; no case content). Who may use it is decided in core/admin_access.py.
 
 Staff, service users, assignments and relationships are never deleted here: leavers are made
 inactive (their history stays), assignments are ended, and the relationships register belongs to the
@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html_join
 
 from audit.services import audit_record
-from boundaries.admin_access import AdministratorAdminMixin, ReadOnlyAdministratorAdminMixin
+from core.admin_access import AdministratorAdminMixin, ReadOnlyAdministratorAdminMixin
 from people.imports import (
     SERVICE_USER_COLUMNS,
     STAFF_COLUMNS,
@@ -367,7 +367,7 @@ class UserAdmin(AdministratorAdminMixin, DjangoUserAdmin):
 
 @admin.register(Group)
 class RoleAdmin(ReadOnlyAdministratorAdminMixin, DjangoGroupAdmin):
-    """The roles are fixed (people/roles.py); membership is changed on each account's page."""
+    """The roles are fixed (core/roles.py); membership is changed on each account's page."""
 
     list_display = ["name", "member_count"]
     fields = ["name", "members"]

@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from boundaries.navigation import ACCOUNT, MAIN, nav_items_for
-from people.permissions import user_roles
+from core.roles import user_roles
 
 
 def navigation(request):

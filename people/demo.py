@@ -23,8 +23,8 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.db import models
 
+from core.roles import Role
 from people.models import Assignment, CarerOrRelative, Relationship, ServiceUser, StaffMember, Team
-from people.roles import Role
 from people.selectors import relationship_blocking_assignment
 from people.services import assignment_create, assignment_end, relationship_declare
 

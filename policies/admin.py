@@ -1,4 +1,4 @@
-"""Admin for the taxonomy and the policy library. Who may use it: boundaries/admin_access.py.
+"""Admin for the taxonomy and the policy library. Who may use it: core/admin_access.py.
 
 Published policy text is read-only here (the service refuses edits too, and PostgreSQL's trigger
 refuses them at the database): a change is a new version, imported on /policies/import/. Writes go
@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from boundaries.admin_access import AdministratorAdminMixin, ReadOnlyAdministratorAdminMixin
+from core.admin_access import AdministratorAdminMixin, ReadOnlyAdministratorAdminMixin
 from policies.models import Acknowledgement, BoundaryCategory, Policy, PolicySection, PolicyVersion
 from policies.services import (
     PolicyError,

@@ -1,8 +1,7 @@
 """Yes/no questions about the policy library. Policies are not case content: every signed-in
 user may read active policies; only administrators import, publish, link and see drafts."""
 
-from people.permissions import has_role
-from people.roles import Role
+from core.roles import Role, has_role
 from policies.models import PolicyVersion
 
 

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.roles import Role, has_role
 from people.models import StaffMember
-from people.permissions import has_role
-from people.roles import Role
 from people.selectors import staff_reports_below
 from policies.models import Acknowledgement, BoundaryCategory, Policy, PolicySection, PolicyVersion
 from policies.permissions import can_manage_policies

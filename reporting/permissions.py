@@ -1,7 +1,6 @@
 """Who may do what with quarterly reports (DESIGN §6 "reports" column; AC-11)."""
 
-from people.permissions import has_role
-from people.roles import Role
+from core.roles import Role, has_role
 
 VIEWER_ROLES = (Role.COMMITTEE_MEMBER, Role.SAFEGUARDING_LEAD, Role.SENIOR_MANAGER)
 REQUESTER_ROLES = (Role.COMMITTEE_MEMBER, Role.SAFEGUARDING_LEAD)

@@ -17,7 +17,7 @@ import os
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from boundaries.spreadsheets import spreadsheet_safe
+from core.spreadsheets import spreadsheet_safe
 
 NAVY, TEAL, AMBER, GREY = "#1f3b5c", "#2a7f7f", "#c77c11", "#7a7a7a"
 

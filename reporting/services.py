@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from cases.models import Case
+from core.roles import Role
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
-from people.roles import Role
 from reporting.models import LessonReview, QuarterlyReport
 from reporting.periods import Quarter
 from reporting.selectors import lessons_sha256, report_figures

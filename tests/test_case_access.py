@@ -22,8 +22,8 @@ from cases import services
 from cases.models import Case
 from cases.tests.factories import assess, concern_case, template
 from conftest import _staff
+from core.roles import Role
 from disclosures.services import attachment_add
-from people.roles import Role
 from tests.test_url_access import named_patterns
 
 PERSONAS = [

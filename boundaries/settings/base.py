@@ -23,7 +23,7 @@ ORGANISATION_NAME = env("BOUNDARIES_ORGANISATION_NAME", default="Riverside Care 
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
-    # The admin, with the Administrator-role rule as its default site (boundaries/admin_access.py; people engineer).
+    # The admin, with the Administrator-role rule as its default site (core/admin_access.py).
     "boundaries.apps.BoundariesAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    # The ground level first (core: roles, shared helpers), then the apps above it.
+    "core",
     "audit",
     "people",
     "policies",

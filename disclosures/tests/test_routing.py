@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 import pytest
 
 from cases.models import Case, Outcome, TimelineEntry
+from core.roles import Role
 from disclosures.tests.factories import disclosure_file
 from notifications.models import OutboxMessage
 from people.models import Relationship
-from people.roles import Role
 from people.tests.factories import RelationshipFactory, ServiceUserFactory, StaffMemberFactory, UserFactory
 from policies.models import DisclosureKind, Priority
 

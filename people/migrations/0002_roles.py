@@ -1,4 +1,4 @@
-"""Create one group per role (DESIGN §1). Group names are people.roles.Role values, copied here
+"""Create one group per role (DESIGN §1). Group names are core.roles.Role values, copied here
 so the migration keeps working if the enum changes later."""
 
 from django.db import migrations

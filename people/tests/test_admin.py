@@ -1,4 +1,4 @@
-"""The admin is for the Administrator role only (DESIGN §1; boundaries/admin_access.py)."""
+"""The admin is for the Administrator role only (DESIGN §1; core/admin_access.py)."""
 
 import datetime
 from pathlib import Path
@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from audit.models import AuditEvent
-from boundaries.admin_access import BoundariesAdminSite
+from core.admin_access import BoundariesAdminSite
+from core.roles import Role
 from people.models import Assignment, Relationship, ServiceUser, StaffMember
-from people.roles import Role
 from people.tests.factories import CarerFactory, RelationshipFactory, ServiceUserFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 
+from core.roles import Role
 from people.demo import DEFAULT_PASSWORD
 from people.models import Assignment, CarerOrRelative, Relationship, ServiceUser, StaffMember, Team
-from people.roles import Role
 from people.selectors import relationship_blocking_assignment, staff_managers_above
 
 User = get_user_model()

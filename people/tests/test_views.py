@@ -9,7 +9,7 @@ from django.utils.html import escape
 from django.views import defaults
 
 from boundaries.navigation import NAV_ITEMS
-from people.roles import Role
+from core.roles import Role
 
 PERSONAS = [
     "worker",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from people.roles import Role
+from core.roles import Role
 from people.tests.factories import StaffMemberFactory, TeamFactory, UserFactory
 from policies.models import Acknowledgement
 from policies.tests.factories import GIFTS_V1, GIFTS_V2, import_and_publish

@@ -2,7 +2,7 @@
 
 import pytest
 
-from people.roles import Role
+from core.roles import Role
 from people.tests.factories import StaffMemberFactory, TeamFactory, UserFactory
 from reporting.models import QuarterlyReport
 from reporting.periods import Quarter

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.core.management import call_command
 
-from people.roles import Role
+from core.roles import Role
 from people.tests.factories import StaffMemberFactory, TeamFactory, UserFactory
 from reporting.models import QuarterlyReport
 from reporting.tests.factories import make_case, make_disclosure

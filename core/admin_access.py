@@ -1,7 +1,7 @@
 """Who may use the Django admin, in one place (DESIGN §1 "Administrator": manage accounts, teams,
 service-user references, policies, categories; no access to case content).
 
-- `BoundariesAdminSite` replaces the default `admin.site` (see boundaries/apps.py): only an active
+- `BoundariesAdminSite` replaces the default `admin.site` (see boundaries/apps.py, which installs it): only an active
   user holding the Administrator role gets in. `is_staff` plays no part, and a superuser without the
   role gets nothing (AC-07).
 - `AdministratorAdminMixin` goes first in every ModelAdmin and inline, so each one answers view,
@@ -22,12 +22,11 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
+from core.roles import Role, has_role
+
 
 def is_administrator(user) -> bool:
     """May this user use the admin? Active, and holding the Administrator role."""
-    from people.permissions import has_role
-    from people.roles import Role
-
     return bool(user is not None and user.is_active and has_role(user, Role.ADMINISTRATOR))
 
 
