@@ -8,7 +8,7 @@ Each app adds its entries to NAV_ITEMS, e.g.
 `show` is a predicate taking the user; keep it the same rule the view itself enforces (usually
 core.roles.has_role). `section` says where the menu puts it: "main" entries go in the
 menu bar, "account" entries beside the user's name. The dashboard shows every entry as a card.
-people/tests/test_views.py checks that every url_name reverses.
+tests/test_navigation.py checks that every url_name reverses.
 """
 
 from collections.abc import Callable

@@ -17,7 +17,7 @@ admin.site.site_header = "Boundaries administration"
 admin.site.site_title = "Boundaries administration"
 
 urlpatterns = [
-    path("", people_views.dashboard, name="dashboard"),
+    path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/password_reset/", people_views.PasswordResetView.as_view(), name="password_reset"),
     # Added by the UI/foundation work: log-out with a confirmation message and Clear-Site-Data (AS-07).

@@ -1,8 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
 
-from boundaries.navigation import nav_items_for, roles_for, waiting_for, welcome_lines_for
 from people.forms import PasswordResetForm
 
 
@@ -21,17 +19,3 @@ class LogoutView(auth_views.LogoutView):
         # cookie is already worthless because its session was deleted on the server.
         response["Clear-Site-Data"] = '"cache", "storage"'
         return response
-
-
-def dashboard(request):
-    """What each role can do here; only links to things that exist (boundaries/navigation.py)."""
-    return render(
-        request,
-        "people/dashboard.html",
-        {
-            "items": nav_items_for(request.user),
-            "roles": roles_for(request.user),
-            "welcome_lines": welcome_lines_for(request.user),
-            "waiting": waiting_for(request.user),
-        },
-    )

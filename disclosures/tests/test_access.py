@@ -132,13 +132,3 @@ def test_a_worker_cannot_finish_or_add_to_another_workers_disclosure_by_guessing
     assert response.status_code == 404
     draft.refresh_from_db()
     assert draft.narrative == f"{CANARY} draft" and not submitted.follow_ups.exists()
-
-
-def test_the_menu_offers_the_disclosure_pages_only_to_people_with_a_staff_record(client, org):
-    from boundaries.navigation import nav_items_for
-
-    names = {item.url_name for item in nav_items_for(org.worker.user)}
-    assert {"disclosures:new", "disclosures:list"} <= names
-    for persona in NO_STAFF:
-        names = {item.url_name for item in nav_items_for(user_for(org, persona))}
-        assert not names & {"disclosures:new", "disclosures:list"}, persona

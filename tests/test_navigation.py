@@ -1,4 +1,4 @@
-"""The layout, the role-aware menu and dashboard (boundaries/navigation.py) and the error pages."""
+"""The layout, the role-aware menu and dashboard (boundaries/navigation.py, boundaries/views.py) and the error pages."""
 
 import re
 
@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.views import defaults
 
-from boundaries.navigation import NAV_ITEMS
+from boundaries.navigation import NAV_ITEMS, nav_items_for
 from core.roles import Role
 
 PERSONAS = [
@@ -69,12 +69,21 @@ def _menu_links(response) -> dict[str, str]:
 
 def test_every_navigation_entry_has_a_row_here():
     missing = [item.label for item in NAV_ITEMS if item.label not in EXPECTED_CARDS]
-    assert not missing, f"add these NAV_ITEMS to EXPECTED_CARDS in people/tests/test_views.py: {missing}"
+    assert not missing, f"add these NAV_ITEMS to EXPECTED_CARDS in tests/test_navigation.py: {missing}"
 
 
 def test_every_navigation_entry_links_to_a_page_that_exists():
     for item in NAV_ITEMS:
         assert reverse(item.url_name)
+
+
+@pytest.mark.django_db
+def test_the_menu_offers_the_disclosure_pages_only_to_people_with_a_staff_record(org):
+    names = {item.url_name for item in nav_items_for(org.worker.user)}
+    assert {"disclosures:new", "disclosures:list"} <= names
+    for persona in ["committee", "auditor", "administrator", "superuser"]:
+        names = {item.url_name for item in nav_items_for(_user(org, persona))}
+        assert not names & {"disclosures:new", "disclosures:list"}, persona
 
 
 @pytest.mark.django_db
