@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "disclosures",
     "reporting",
     "notifications",
+    # The demo organisation (manage.py seed_demo): on top of every app, imported by none.
+    "demo",
 ]
 
 MIDDLEWARE = [

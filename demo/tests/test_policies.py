@@ -1,5 +1,7 @@
 """seed_demo's policies step: the demo organisation's own policies, imported, published, linked to every
-category and acknowledged by most staff through the same services as the import page (policies/demo.py)."""
+category and acknowledged by most staff through the same services as the import page (demo/policies.py).
+
+The steps up to this one are run once for the module (demo/tests/conftest.py); each test runs in a savepoint."""
 
 import datetime
 from pathlib import Path
@@ -7,13 +9,13 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils.module_loading import import_string
 
 from audit.models import AuditEvent
-from people.demo import ANCHOR_DATE, DemoContext
-from people.management.commands.seed_demo import DEMO_STEPS
+from demo.disclosures import seed_disclosures
+from demo.management.commands.seed_demo import DEMO_STEPS
+from demo.people import ANCHOR_DATE, DemoContext, seed_assignments
+from demo.policies import BOUNDARIES, SOCIAL_MEDIA, seed_policies
 from people.models import StaffMember
-from policies.demo import BOUNDARIES, SOCIAL_MEDIA, seed_policies
 from policies.models import Acknowledgement, BoundaryCategory, Policy, PolicySection, PolicyVersion
 from policies.parsing import parse_policy
 from policies.selectors import (
@@ -22,17 +24,18 @@ from policies.selectors import (
     policy_versions_review_due,
 )
 
-DOCUMENTS = Path(__file__).resolve().parents[1] / "demo_documents"
+DOCUMENTS = Path(__file__).resolve().parents[1] / "policy_documents"
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
-@pytest.fixture
-def seeded():
-    """The demo organisation up to and including this step (people, then policies): under a second."""
+@pytest.fixture(scope="module")
+def seeded(module_transaction, django_db_blocker):
+    """The demo organisation up to and including this step (people, then policies)."""
     ctx = DemoContext()
-    for path in DEMO_STEPS[: DEMO_STEPS.index("policies.demo.seed_policies") + 1]:
-        import_string(path)(ctx)
+    with django_db_blocker.unblock():
+        for step in DEMO_STEPS[: DEMO_STEPS.index(seed_policies) + 1]:
+            step(ctx)
     return ctx
 
 
@@ -41,9 +44,9 @@ def version(title: str) -> PolicyVersion:
 
 
 def test_the_step_runs_after_the_people_and_before_anything_is_disclosed():
-    step = DEMO_STEPS.index("policies.demo.seed_policies")
-    assert DEMO_STEPS[step - 1] == "people.demo.seed_assignments"
-    assert DEMO_STEPS[step + 1] == "disclosures.demo.seed_disclosures"
+    step = DEMO_STEPS.index(seed_policies)
+    assert DEMO_STEPS[step - 1] is seed_assignments
+    assert DEMO_STEPS[step + 1] is seed_disclosures
 
 
 @pytest.mark.parametrize("filename", ["professional-boundaries-policy.md", "social-media-guidance.md"])

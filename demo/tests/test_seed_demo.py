@@ -1,16 +1,18 @@
-"""manage.py seed_demo: the demo organisation of docs/demo.md."""
+"""manage.py seed_demo: the demo organisation of docs/demo.md (demo/people.py).
+
+The organisation is seeded once for the module (demo/tests/conftest.py); each test runs in a savepoint.
+The command's options, which need an empty database, are in test_seed_demo_command.py."""
 
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.core.management import call_command
 from django.test import override_settings
 
 from core.roles import Role
-from people.demo import DEFAULT_PASSWORD
+from demo.people import DEFAULT_PASSWORD
 from people.models import Assignment, CarerOrRelative, Relationship, ServiceUser, StaffMember, Team
 from people.selectors import relationship_blocking_assignment, staff_managers_above
 
@@ -32,48 +34,15 @@ TRACKED = [Team, StaffMember, ServiceUser, CarerOrRelative, Assignment, Relation
 
 def _seed(*args):
     out = StringIO()
-    call_command("seed_demo", "--cases", "20", *args, stdout=out)  # a short case history: cases/tests/test_demo.py
+    call_command("seed_demo", "--cases", "20", *args, stdout=out)  # a short case history: test_cases.py
     return out.getvalue()
 
 
-@pytest.fixture
-def debug_on(settings):
-    settings.DEBUG = True
-
-
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """One demo organisation shared by the read-only tests below (seeding takes seconds), rolled back after."""
-    with django_db_blocker.unblock(), override_settings(DEBUG=True), transaction.atomic():
-        output = _seed()
-        yield output
-        transaction.set_rollback(True)
-
-
-@pytest.mark.django_db
-def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="only runs with DEBUG on.*--force"):
-        _seed()
-    assert not User.objects.exists()
-    assert not Team.objects.exists()
-
-
-@pytest.mark.django_db
-def test_seed_demo_runs_with_debug_off_when_forced_and_sets_the_password_given(settings):
-    settings.DEBUG = False
-    _seed("--force", "--password", "another-long-demo-pass")
-    assert authenticate(username="worker", password="another-long-demo-pass") is not None
-    assert authenticate(username="admin", password="another-long-demo-pass") is not None
-    assert authenticate(username="worker", password=DEFAULT_PASSWORD) is None
-
-
-@pytest.mark.django_db
-def test_seed_demo_refuses_a_weak_password(debug_on):
-    """AS-02: even demo accounts get a password the validators accept."""
-    with pytest.raises(CommandError, match="at least 12 characters"):
-        _seed("--password", "short")
-    assert not User.objects.exists()
+def seeded(module_transaction, django_db_blocker):
+    """One demo organisation shared by the tests below."""
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        return _seed()
 
 
 @pytest.mark.django_db
@@ -167,8 +136,7 @@ def _snapshot():
 
 
 @pytest.mark.django_db
-def test_running_seed_demo_again_changes_nothing_but_puts_back_what_was_changed(debug_on):
-    _seed()
+def test_running_seed_demo_again_changes_nothing_but_puts_back_what_was_changed(seeded, debug_on):
     first = _snapshot()
     output = _seed()
     assert _snapshot() == first  # same rows, same values, not one new history row

@@ -1,6 +1,6 @@
-"""The demo organisation's policies for `manage.py seed_demo` (a step in seed_demo.DEMO_STEPS).
+"""The demo organisation's policies for `manage.py seed_demo` (a step in demo.management.commands.seed_demo.DEMO_STEPS).
 
-Two documents shipped in policies/demo_documents/ are imported through the same service as `manage.py import_policy`
+Two documents shipped in demo/policy_documents/ are imported through the same service as `manage.py import_policy`
 and the import page (policy_version_import reads the version, approval and review dates from the document
 itself), published a few days after the Board approved them, linked to the taxonomy through
 category_policy_sections_set, and acknowledged by most staff through policy_acknowledge, each on the day it
@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.contrib.auth import get_user_model
 
-from people.demo import ANCHOR_DATE, DemoContext
+from demo.people import ANCHOR_DATE, DemoContext
 from people.models import StaffMember
 from policies.models import BoundaryCategory, Policy, PolicySection, PolicyVersion
 from policies.parsing import parse_policy
@@ -31,7 +31,7 @@ from policies.services import (
     policy_version_publish,
 )
 
-DOCUMENTS = Path(__file__).resolve().parent / "demo_documents"
+DOCUMENTS = Path(__file__).resolve().parent / "policy_documents"
 LONDON = ZoneInfo("Europe/London")
 BOUNDARIES = "Riverside Care Partnership — Professional Boundaries Policy"
 SOCIAL_MEDIA = "Riverside Care Partnership — Social Media Guidance"

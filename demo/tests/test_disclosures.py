@@ -1,19 +1,23 @@
-"""seed_demo files a few disclosures of every kind through the same service the form uses (issue 3)."""
+"""seed_demo files a few disclosures of every kind through the same service the form uses (issue 3;
+demo/disclosures.py). The organisation is seeded once for the module (demo/tests/conftest.py)."""
 
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from audit.models import AuditEvent
 from disclosures.models import Disclosure
 from policies.models import DisclosureKind
 
+pytestmark = pytest.mark.django_db
 
-@pytest.fixture
-def seeded(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", "--cases", "0", stdout=StringIO())
+
+@pytest.fixture(scope="module")
+def seeded(module_transaction, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        call_command("seed_demo", "--cases", "0", stdout=StringIO())
 
 
 def test_seed_demo_files_disclosures_of_every_kind_through_the_filing_service(seeded):
@@ -30,7 +34,7 @@ def test_seed_demo_files_disclosures_of_every_kind_through_the_filing_service(se
     assert Disclosure.objects.filter(status=Disclosure.Status.DRAFT, reporter__user__username="worker").exists()
 
 
-def test_running_seed_demo_again_files_no_more_disclosures(seeded):
+def test_running_seed_demo_again_files_no_more_disclosures(seeded, debug_on):
     before = Disclosure.objects.count()
     call_command("seed_demo", "--cases", "0", stdout=StringIO())
     assert Disclosure.objects.count() == before

@@ -1,4 +1,4 @@
-"""Demo disclosures for `manage.py seed_demo` (a step in people.management.commands.seed_demo.DEMO_STEPS).
+"""Demo disclosures for `manage.py seed_demo` (a step in demo.management.commands.seed_demo.DEMO_STEPS).
 
 A few disclosures of every kind, filed through the same services the form uses (draft, then submit),
 so each one is routed to a case, audited and history-tracked like a real one. Idempotent: a planned
@@ -8,9 +8,9 @@ disclosure whose reporter already has one with the same narrative is skipped.
 import datetime
 from dataclasses import dataclass, field
 
+from demo.people import ANCHOR_DATE, DemoContext
 from disclosures.models import Disclosure
 from disclosures.services import disclosure_draft_save, disclosure_submit
-from people.demo import ANCHOR_DATE, DemoContext
 from people.models import ServiceUser, StaffMember
 from policies.models import BoundaryCategory
 

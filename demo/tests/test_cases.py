@@ -1,23 +1,27 @@
-"""seed_demo's case history: two years of cases moved through the services at the dates they happened,
-the demo manager's queue with a case in each state, and the quarterly reports (issues 4 and 6)."""
+"""seed_demo's case history (demo/cases.py): two years of cases moved through the services at the dates they
+happened, the demo manager's queue with a case in each state, and the quarterly reports (issues 4 and 6).
+
+The organisation is seeded once for the module (demo/tests/conftest.py); each test runs in a savepoint."""
 
 import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import TestCase, override_settings
 
 from cases.models import Case, TimelineEntry
+from demo.people import ANCHOR_DATE
 from notifications.models import OutboxMessage
-from people.demo import ANCHOR_DATE
 from reporting.models import QuarterlyReport
 
+pytestmark = pytest.mark.django_db
 
-@pytest.fixture
-def seeded(db, settings, django_capture_on_commit_callbacks):
-    settings.DEBUG = True
-    with django_capture_on_commit_callbacks(execute=True):  # the reports compile once the seeding commits
-        call_command("seed_demo", "--cases", "40", stdout=StringIO())
+
+@pytest.fixture(scope="module")
+def seeded(module_transaction, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(DEBUG=True), TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("seed_demo", "--cases", "40", stdout=StringIO())  # the reports compile once the seeding commits
 
 
 def test_the_demo_manager_has_a_case_in_every_state(seeded):
@@ -28,7 +32,7 @@ def test_the_demo_manager_has_a_case_in_every_state(seeded):
 def test_the_history_spans_two_years_and_each_step_is_dated_when_it_happened(seeded):
     opened = sorted(Case.objects.values_list("opened_at", flat=True))
     assert opened[0].date() < ANCHOR_DATE - datetime.timedelta(days=365)
-    # Only the handful of disclosures the demo files "today" (disclosures/demo.py) are later.
+    # Only the handful of disclosures the demo files "today" (demo/disclosures.py) are later.
     assert sum(day.date() > ANCHOR_DATE for day in opened) <= 6
     closed = Case.objects.filter(status=Case.Status.CLOSED).exclude(outcome="").first()
     steps = list(closed.timeline.values_list("at", "code"))
@@ -52,7 +56,7 @@ def test_the_last_two_quarters_reports_are_ready_for_the_committee(seeded):
     assert bytes(reports.last().pdf).startswith(b"%PDF")
 
 
-def test_running_it_again_adds_no_cases(seeded):
+def test_running_it_again_adds_no_cases(seeded, debug_on):
     before = (Case.objects.count(), TimelineEntry.objects.count(), QuarterlyReport.objects.count())
     call_command("seed_demo", "--cases", "40", stdout=StringIO())
     assert (Case.objects.count(), TimelineEntry.objects.count(), QuarterlyReport.objects.count()) == before

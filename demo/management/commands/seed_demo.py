@@ -7,24 +7,36 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.module_loading import import_string
 
-from people.demo import DEFAULT_PASSWORD, DemoContext
+from demo.cases import seed_case_history
+from demo.disclosures import seed_disclosures
+from demo.people import (
+    DEFAULT_PASSWORD,
+    DemoContext,
+    seed_accounts,
+    seed_assignments,
+    seed_carers,
+    seed_relationships,
+    seed_service_users,
+    seed_staff,
+    seed_teams,
+)
+from demo.policies import seed_policies
+from demo.reporting import seed_reports
 
-# Run in this order. Later issues append their own steps (e.g. "disclosures.demo.seed_disclosures");
-# each takes a DemoContext and returns a one-line summary, and must be safe to run again.
+# Run in this order. Each step takes a DemoContext, returns a one-line summary and is safe to run again.
 DEMO_STEPS = [
-    "people.demo.seed_teams",
-    "people.demo.seed_staff",
-    "people.demo.seed_accounts",
-    "people.demo.seed_service_users",
-    "people.demo.seed_carers",
-    "people.demo.seed_relationships",
-    "people.demo.seed_assignments",
-    "policies.demo.seed_policies",
-    "disclosures.demo.seed_disclosures",
-    "cases.demo.seed_case_history",
-    "reporting.demo.seed_reports",
+    seed_teams,
+    seed_staff,
+    seed_accounts,
+    seed_service_users,
+    seed_carers,
+    seed_relationships,
+    seed_assignments,
+    seed_policies,
+    seed_disclosures,
+    seed_case_history,
+    seed_reports,
 ]
 
 
@@ -67,9 +79,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         ctx = DemoContext(password=password, history_cases=max(cases, 0))
         with transaction.atomic():
-            for path in DEMO_STEPS:
+            for step in DEMO_STEPS:
                 step_started = time.monotonic()
-                summary = import_string(path)(ctx)
+                summary = step(ctx)
                 self.stdout.write(f"  {summary} [{time.monotonic() - step_started:.1f}s]")
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,4 +1,4 @@
-"""The demo's quarterly reports, for `manage.py seed_demo` (a step in seed_demo.DEMO_STEPS).
+"""The demo's quarterly reports, for `manage.py seed_demo` (a step in demo.management.commands.seed_demo.DEMO_STEPS).
 
 The safeguarding lead approves the lessons of the last complete quarter's closed cases (the demo's
 lessons are written without names), then the report for that quarter and the one before are asked
@@ -8,7 +8,7 @@ the process itself with the embedded defaults, on a worker when REDIS_URL is set
 
 from django.contrib.auth import get_user_model
 
-from people.demo import ANCHOR_DATE, DemoContext
+from demo.people import ANCHOR_DATE, DemoContext
 from reporting.models import LessonReview, QuarterlyReport
 from reporting.periods import Quarter
 from reporting.selectors import lessons_for_review

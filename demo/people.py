@@ -1,8 +1,9 @@
 """The demo organisation that `manage.py seed_demo` builds (docs/demo.md).
 
 Each step is a function taking a DemoContext and returning a one-line summary. The command runs
-the dotted paths in people.management.commands.seed_demo.DEMO_STEPS in order; later issues append
-their own steps (disclosures, cases) in their own app's demo.py, so `people` never imports them.
+demo.management.commands.seed_demo.DEMO_STEPS in order: these steps for the people, then the steps of
+demo/policies.py, demo/disclosures.py, demo/cases.py and demo/reporting.py. The demo app sits on top of
+the others and calls their services; no app imports it.
 
 Every step is deterministic and idempotent:
 - what to make is planned by pure functions from fixed lists and a random generator seeded per step
@@ -31,7 +32,7 @@ from people.services import assignment_create, assignment_end, relationship_decl
 SEED = "boundaries-demo"
 ANCHOR_DATE = datetime.date(2026, 11, 2)
 EMAIL_DOMAIN = "riverside-care.example"  # .example never delivers (RFC 2606)
-HISTORY_REASON = "people.demo.seeded"
+HISTORY_REASON = "people.demo.seeded"  # the code stored on history rows since the first demo; kept
 DEFAULT_PASSWORD = "boundaries-demo"
 
 
@@ -40,7 +41,7 @@ class DemoContext:
     password: str = DEFAULT_PASSWORD
     actor: object = None
     password_hash: str | None = None  # worked out once per run by _password_hash
-    history_cases: int = 240  # how many cases cases.demo files over the two years before ANCHOR_DATE
+    history_cases: int = 240  # how many cases demo.cases files over the two years before ANCHOR_DATE
 
     def rng(self, step: str) -> random.Random:
         """A generator for one step, the same on every run (a str seed is hashed with SHA-512, not hash())."""
