@@ -4,6 +4,7 @@ import datetime
 import smtplib
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
@@ -12,14 +13,18 @@ from audit.models import AuditEvent
 from notifications.models import OutboxMessage
 from notifications.services import DeliveryDeferred, notification_queue, outbox_deliver, outbox_relay_pending
 from notifications.tasks import outbox_deliver as outbox_deliver_task
-from people.tests.factories import UserFactory
+
+
+def a_user(*, email: str):
+    """A recipient: notifications sit below the people app, so a bare account (not people's factories)."""
+    return get_user_model().objects.create_user(username=email or "no-address", email=email)
 
 
 @pytest.fixture
 def message(db):
     with transaction.atomic():
         return notification_queue(
-            recipient=UserFactory(email="reviewer@example.org"),
+            recipient=a_user(email="reviewer@example.org"),
             template=OutboxMessage.Template.CASE_NEW,
             link="/cases/7/",
             dedupe_key="case:7:new",
@@ -114,9 +119,7 @@ def test_the_relay_stops_quietly_while_the_broker_is_still_down(message, monkeyp
 
 def test_a_recipient_without_an_address_is_marked_failed_not_retried(db):
     with transaction.atomic():
-        message = notification_queue(
-            recipient=UserFactory(email=""), template="case_new", link="/cases/1/", dedupe_key="k"
-        )
+        message = notification_queue(recipient=a_user(email=""), template="case_new", link="/cases/1/", dedupe_key="k")
     assert outbox_deliver(message_id=message.pk) is False
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
