@@ -9,10 +9,10 @@ refused with CaseConflict instead of overwriting someone else's change.
 
 from django import forms
 
-from boundaries.forms import StyledFormMixin
 from cases.models import Action, ActionCheck, ActionTemplate, Outcome, RiskAssessment, RiskScaleLabel
+from core.forms import StyledFormMixin
+from core.roles import Role
 from people.models import StaffMember
-from people.roles import Role
 from policies.models import StatutoryPrompt
 
 YES_NO = [("yes", "Yes"), ("no", "No")]

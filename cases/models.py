@@ -59,15 +59,7 @@ class Case(models.Model):
         CLOSURE_REVIEW = "closure_review", "Closure review"
         CLOSED = "closed", "Closed"
 
-    # DESIGN §4: the only moves a case may make; anything else is refused.
-    ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-        Status.NEW: frozenset({Status.FACT_FINDING, Status.CLOSURE_REVIEW, Status.CLOSED}),
-        Status.FACT_FINDING: frozenset({Status.ACTION_PLAN, Status.CLOSURE_REVIEW, Status.CLOSED}),
-        Status.ACTION_PLAN: frozenset({Status.MONITORING, Status.CLOSURE_REVIEW, Status.CLOSED}),
-        Status.MONITORING: frozenset({Status.ACTION_PLAN, Status.CLOSURE_REVIEW, Status.CLOSED}),
-        Status.CLOSURE_REVIEW: frozenset({Status.CLOSED, Status.FACT_FINDING}),
-        Status.CLOSED: frozenset({Status.FACT_FINDING}),
-    }
+    # The moves between statuses are a table in cases.permissions (MOVES); anything else is refused.
     OPEN_STATUSES = (
         Status.NEW,
         Status.FACT_FINDING,
@@ -186,9 +178,6 @@ class Case(models.Model):
     def is_acknowledgement_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.status == self.Status.NEW and today > self.acknowledge_by_date
-
-    def can_transition_to(self, status: str) -> bool:
-        return status in self.ALLOWED_TRANSITIONS.get(self.status, frozenset())
 
     def is_review_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -24,9 +24,8 @@ from cases.models import (
     RiskBand,
     SubjectNotice,
 )
+from core.roles import Role, has_role
 from people.models import Relationship, StaffMember, Team
-from people.permissions import has_role
-from people.roles import Role
 from policies.models import StatutoryPrompt
 
 

@@ -2,10 +2,10 @@
 one page per move, the change history, and the subject's own notices.
 
 Every view is thin (STYLE.md): find the case through case_list_for(user) → 404 when it is not
-theirs to see (AC-03, AC-05, AC-07); ask cases.permissions and Case.can_transition_to whether this
-move is open to them now → 403 when it is not; call one service; CaseError → its message on the
-page with everything typed kept (409 for CaseConflict); success → back to the case with a message.
-Templates get the answers (answers.can_close …) and never re-implement a rule.
+theirs to see (AC-03, AC-05, AC-07); ask cases.permissions.moves_for whether this move is open to
+them now → 403 when it is not; call one service, which asks the same table; CaseError → its message
+on the page with everything typed kept (409 for CaseConflict); success → back to the case with a
+message. Templates get the set of moves (`"close" in moves`) and never re-implement a rule.
 """
 
 from dataclasses import dataclass
@@ -22,15 +22,7 @@ from cases import forms as f
 from cases import services
 from cases.filters import CaseQueueFilter
 from cases.models import Action, Case, RiskBand, RiskScaleLabel
-from cases.permissions import (
-    can_act_on_case,
-    can_escalate_case,
-    can_open_case_queue,
-    can_reassign_case,
-    can_reopen_case,
-    can_see_notices,
-    can_sign_off_case,
-)
+from cases.permissions import MOVES, can_open_case_queue, can_see_notices, move_refusal, moves_for, moves_waiting
 from cases.selectors import (
     case_current_assessment,
     case_history,
@@ -41,41 +33,11 @@ from cases.selectors import (
     notice_list_for,
 )
 from cases.services import CaseConflict, CaseError
-from people.permissions import has_role
-from people.roles import Role
+from core.roles import Role, has_role
 from policies.models import StatutoryPrompt
 from policies.selectors import category_guidance_sections
 
 S = Case.Status
-
-
-def case_answers(user, case: Case) -> dict[str, bool]:
-    """Which moves this user may make on this case now: cases.permissions + the allowed-moves table."""
-    act = can_act_on_case(user, case)
-    working = act and case.is_open and case.status != S.CLOSURE_REVIEW
-    sign_off = can_sign_off_case(user, case)
-    return {
-        "can_act": act,
-        "can_acknowledge": act and case.status == S.NEW and case.can_transition_to(S.FACT_FINDING),
-        "can_assess": working,
-        "can_start_action_plan": working and case.can_transition_to(S.ACTION_PLAN),
-        "can_set_review_date": working,
-        "can_start_monitoring": working and case.can_transition_to(S.MONITORING),
-        "can_answer_prompt": working,
-        "can_add_action": working,
-        "can_update_action": working,
-        "can_record_review": working and case.status in (S.ACTION_PLAN, S.MONITORING),
-        "can_record_notice": working,
-        "can_change_key_worker": working,
-        "can_record_arrangement": working and case.relationship_id is not None,
-        "can_escalate": can_escalate_case(user, case),
-        "can_reassign": can_reassign_case(user, case),
-        "can_close": working and (case.can_transition_to(S.CLOSED) or case.can_transition_to(S.CLOSURE_REVIEW)),
-        "can_sign_off": sign_off,
-        "can_send_back": sign_off,
-        "can_reopen": can_reopen_case(user, case),
-        "can_note": act or sign_off,
-    }
 
 
 def _case_or_404(request, pk) -> Case:
@@ -182,10 +144,10 @@ def _detail_context(request, case: Case) -> dict:
     raised = case_prompts_raised(case=case)
     answers_by_prompt = {a.prompt: a for a in case.prompt_answers.select_related("answered_by__user")}
     actions = list(case.actions.select_related("template", "owner__user"))
-    answers = case_answers(user, case)
     return {
         "case": case,
-        "answers": answers,
+        "moves": moves_for(user, case),
+        "waiting": moves_waiting(user, case),
         "people": people,
         "disclosures": [
             {
@@ -273,11 +235,11 @@ def attachment_download(request, pk, attachment_id):
 
 
 @dataclass(frozen=True)
-class Move:
-    """One thing a user may do to a case: its page title, the answer that opens it, its form."""
+class MovePage:
+    """The page of one move: its title, the move in cases.permissions.MOVES it makes, its form."""
 
     title: str
-    answer: str
+    move: str
     form: type
     done: str
     button: str = "Save"
@@ -285,16 +247,17 @@ class Move:
     template: str = "cases/move_form.html"
 
 
-def _render_move(request, case, move: Move, form, *, status=200, extra=None):
-    context = {"case": case, "move": move, "form": form, "answers": case_answers(request.user, case)}
+def _render_move(request, case, move: MovePage, form, *, status=200, extra=None):
+    context = {"case": case, "move": move, "form": form}
     context.update(extra or {})
     return render(request, move.template, context, status=status)
 
 
-def _move(request, pk, move: Move, run, *, form_kwargs=None, extra=None, obj_getter=None):
+def _move(request, pk, move: MovePage, run, *, form_kwargs=None, extra=None, obj_getter=None):
     """GET shows the move's form; POST runs one service. 404 / 403 / CaseError handling as in the module doc."""
     case = _case_or_404(request, pk)
-    if not case_answers(request.user, case)[move.answer]:
+    refusal = move_refusal(request.user, case, move.move)
+    if refusal is not None and not (refusal.kind == "guard" and MOVES[move.move].hint):
         raise PermissionDenied
     obj = obj_getter(case) if obj_getter else None
     kwargs = {"case": case, **(form_kwargs(case, request.user) if form_kwargs else {})}
@@ -302,6 +265,8 @@ def _move(request, pk, move: Move, run, *, form_kwargs=None, extra=None, obj_get
     if obj is not None:
         more["obj"] = obj
     if request.method == "GET":
+        if refusal is not None:  # the case page shows this next step instead of the move; say it here too
+            more["problems"] = [refusal.message]
         return _render_move(request, case, move, move.form(**kwargs), extra=more)
     form = move.form(request.POST, **kwargs)
     if not form.is_valid():
@@ -325,131 +290,139 @@ def _move(request, pk, move: Move, run, *, form_kwargs=None, extra=None, obj_get
     return redirect("cases:detail", pk=case.pk)
 
 
-MOVES = {
-    "acknowledge": Move(
+PAGES = {
+    "acknowledge": MovePage(
         "Acknowledge the case",
-        "can_acknowledge",
+        "acknowledge",
         f.ConfirmForm,
         "Case acknowledged. Fact-finding has started.",
         button="Acknowledge",
         intro="You take the case on and start finding out what happened.",
     ),
-    "assess": Move(
+    "assess": MovePage(
         "Record a risk assessment",
-        "can_assess",
+        "assess",
         f.AssessForm,
         "Risk assessment recorded.",
         button="Save the risk assessment",
         template="cases/assess_form.html",
     ),
-    "action_plan": Move(
+    "action_plan": MovePage(
         "Start the action plan",
-        "can_start_action_plan",
+        "start_action_plan",
         f.ConfirmForm,
         "The action plan has started.",
         button="Start the action plan",
         intro="Agree the actions that manage the risk.",
     ),
-    "review_date": Move(
-        "Set the next review date", "can_set_review_date", f.ReviewDateForm, "Review date saved.", button="Save date"
+    "review_date": MovePage(
+        "Set the next review date", "set_review_date", f.ReviewDateForm, "Review date saved.", button="Save date"
     ),
-    "monitoring": Move(
+    "monitoring": MovePage(
         "Start monitoring",
-        "can_start_monitoring",
+        "start_monitoring",
         f.ConfirmForm,
         "The arrangements are now being monitored.",
         button="Start monitoring",
         intro="The actions are in place; review them on the agreed dates.",
     ),
-    "prompt_answer": Move(
+    "prompt_answer": MovePage(
         "Answer a statutory prompt",
-        "can_answer_prompt",
+        "answer_prompt",
         f.PromptAnswerForm,
         "Answer recorded.",
         button="Save the answer",
         intro="Every duty raised must be considered – yes or no, and why – before the case can be closed.",
     ),
-    "action_add": Move(
+    "action_add": MovePage(
         "Add an action",
-        "can_add_action",
+        "add_action",
         f.ActionAddForm,
         "Action added.",
         button="Add the action",
         template="cases/action_add_form.html",
     ),  # fmt: skip
-    "action_status": Move(
-        "Change an action's status", "can_update_action", f.ActionStatusForm, "Action updated.", button="Save"
+    "action_status": MovePage(
+        "Change an action's status", "update_action", f.ActionStatusForm, "Action updated.", button="Save"
     ),
-    "review": Move(
+    "review": MovePage(
         "Record a review",
-        "can_record_review",
+        "record_review",
         f.ReviewForm,
         "Review recorded.",
         button="Save the review",
         template="cases/review_form.html",
         intro="For each open action: is it still needed, and is it working? (seed 002 §10.3)",
     ),
-    "subject_notice": Move(
+    "subject_notice": MovePage(
         "Record what the subject was told",
-        "can_record_notice",
+        "record_notice",
         f.SubjectNoticeForm,
         "Recorded. They can read it and reply under “Notices about you”.",
         button="Save and let them reply",
         intro="Fairness: the person concerned hears what is said about them and can give their side before an "
         "outcome. They will see only the text you write here – never the case or who raised it.",
     ),
-    "escalate": Move("Escalate the case", "can_escalate", f.EscalateForm, "Case escalated.", button="Escalate"),
-    "reassign": Move("Reassign the case", "can_reassign", f.ReassignForm, "Case reassigned.", button="Reassign"),
-    "key_worker": Move(
+    "escalate": MovePage("Escalate the case", "escalate", f.EscalateForm, "Case escalated.", button="Escalate"),
+    "reassign": MovePage("Reassign the case", "reassign", f.ReassignForm, "Case reassigned.", button="Reassign"),
+    "key_worker": MovePage(
         "Change a key worker",
-        "can_change_key_worker",
+        "change_key_worker",
         f.KeyWorkerForm,
         "Key worker changed.",
         button="Change the key worker",
         intro="A proper handover, so the service user does not feel they did something wrong.",
     ),
-    "arrangement": Move(
+    "arrangement": MovePage(
         "Record the arrangement",
-        "can_record_arrangement",
+        "record_arrangement",
         f.ArrangementForm,
         "Arrangement recorded in the relationships register.",
         button="Save the arrangement",
     ),
-    "close": Move(
+    "close": MovePage(
         "Close the case",
-        "can_close",
+        "close",
         f.CloseForm,
         "Done.",
         button="Close the case",
         intro="High-risk, safeguarding and sexual-boundaries cases go to a second person to sign off.",
     ),
-    "sign_off": Move(
+    "sign_off": MovePage(
         "Sign off closure",
-        "can_sign_off",
+        "sign_off",
         f.ConfirmForm,
         "Closure signed off. The case is closed.",
         button="Sign off and close",
     ),
-    "send_back": Move(
+    "send_back": MovePage(
         "Send the case back",
-        "can_send_back",
+        "send_back",
         f.ReasonForm,
         "Sent back to the reviewer.",
         button="Send back",
         intro="Refuse sign-off and say what is missing.",
     ),
-    "reopen": Move("Reopen the case", "can_reopen", f.ReasonForm, "Case reopened.", button="Reopen"),
-    "note": Move("Add a note", "can_note", f.NoteForm, "Note added.", button="Add the note"),
+    "relationship_end": MovePage(
+        "Record that the relationship ended",
+        "end_relationship",
+        f.ReasonForm,
+        "Recorded: the relationship has ended.",
+        button="Save",
+        intro="Say how and when the relationship ended. The entry in the relationships register is closed.",
+    ),
+    "reopen": MovePage("Reopen the case", "reopen", f.ReasonForm, "Case reopened.", button="Reopen"),
+    "note": MovePage("Add a note", "note", f.NoteForm, "Note added.", button="Add the note"),
 }
 
 
 def _simple(move_name, run, **options):
     @require_http_methods(["GET", "POST"])
     def view(request, pk):
-        return _move(request, pk, MOVES[move_name], run, **options)
+        return _move(request, pk, PAGES[move_name], run, **options)
 
     view.__name__ = f"case_{move_name}"
-    view.__doc__ = MOVES[move_name].title
+    view.__doc__ = PAGES[move_name].title
     return view
 
 
@@ -521,6 +494,7 @@ case_escalate = _simple(
 )
 case_reassign = _simple("reassign", _call(services.case_reassign, "reviewer", "reason"))
 case_key_worker = _simple("key_worker", _call(services.case_reassign_key_worker, "service_user", "new_key_worker"))
+case_relationship_end = _simple("relationship_end", _call(services.case_relationship_end, "reason"))
 case_arrangement = _simple("arrangement", _call(services.case_record_arrangement, "arrangement", "next_review_date"))
 
 
@@ -554,7 +528,7 @@ def case_action_status(request, pk, action_id):
     return _move(
         request,
         pk,
-        MOVES["action_status"],
+        PAGES["action_status"],
         lambda r, c, form, action: services.action_set_status(
             action=action, actor=r.user, status=form.cleaned_data["status"], **_v(form)
         ),

@@ -34,6 +34,12 @@ class Team(models.Model):
         return self.name
 
 
+class StaffMemberQuerySet(models.QuerySet):
+    def active(self, today=None):
+        """Staff who may act today (StaffMember.is_active_on says the same of one row)."""
+        return self.filter(StaffMember.active_q(today))
+
+
 class StaffMember(models.Model):
     """A worker of any kind (seed 002 §4.1); one per user account."""
 
@@ -76,6 +82,8 @@ class StaffMember(models.Model):
     is_active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
+    objects = StaffMemberQuerySet.as_manager()
+
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
         verbose_name = "staff member"
@@ -98,6 +106,20 @@ class StaffMember(models.Model):
     @property
     def full_name(self) -> str:
         return self.user.get_full_name() or self.user.username
+
+    # "Active" has one meaning everywhere: the staff record and the account are on, and the end date
+    # (the last day of employment) has not passed. Someone inactive is never routed a case, never acts
+    # on one, and is re-routed away from the cases they review.
+    @staticmethod
+    def active_q(today=None) -> Q:
+        """The rule as a filter, for querysets (StaffMember.objects.active())."""
+        today = today or timezone.localdate()
+        return Q(is_active=True, user__is_active=True) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+    def is_active_on(self, today=None) -> bool:
+        """The same rule for one row."""
+        today = today or timezone.localdate()
+        return self.is_active and self.user.is_active and (self.end_date is None or self.end_date >= today)
 
 
 class ServiceUser(models.Model):

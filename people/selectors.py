@@ -3,6 +3,14 @@ from django.db.models import Q, QuerySet
 from people.models import Relationship, ServiceUser, StaffMember
 
 
+def staff_for(user) -> StaffMember | None:
+    """The signed-in user's staff record when it is active (StaffMember.is_active_on), else None."""
+    staff = getattr(user, "staff", None) if user is not None and user.is_authenticated else None
+    if staff is None or not staff.is_active_on():
+        return None
+    return staff
+
+
 def staff_managers_above(*, staff: StaffMember) -> list[StaffMember]:
     """The line-management chain above a worker, nearest first."""
     chain: list[StaffMember] = []

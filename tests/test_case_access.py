@@ -55,7 +55,7 @@ MOVES = {
     "assess": REVIEWER,
     "action_plan": set(),  # already in ACTION_PLAN
     "review_date": REVIEWER,
-    "monitoring": REVIEWER,
+    "monitoring": REVIEWER,  # no review date yet: the page says so (a guard with a next step)
     "prompt_answer": REVIEWER,
     "action_add": REVIEWER,
     "action_status": REVIEWER,
@@ -65,6 +65,7 @@ MOVES = {
     "reassign": OVERSEERS,
     "key_worker": REVIEWER,
     "arrangement": set(),  # the case manages no relationship
+    "relationship_end": set(),
     "close": REVIEWER,
     "sign_off": set(),  # not in CLOSURE_REVIEW
     "send_back": set(),

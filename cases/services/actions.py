@@ -16,7 +16,7 @@ from cases.models import (
     TimelineEntry,
 )
 from cases.services.assessment import _prompt_record
-from cases.services.base import _lock, _require, _require_actor, _require_open, _save, _today, timeline_add
+from cases.services.base import _lock, _require, _require_move, _save, _today, timeline_add
 from people.models import StaffMember
 from policies.models import StatutoryPrompt
 
@@ -34,8 +34,7 @@ def action_add(
 ) -> Action:
     """Agree an action from the library with an owner and a due date (seed 002 §10.1)."""
     case = _lock(case, expected_version)
-    staff = _require_actor(actor, case)
-    _require_open(case)
+    staff = _require_move(actor, case, "add_action")
     _require(template.is_active, "That action is no longer in the library.")
     _require(owner.is_active and owner.user.is_active, f"{owner.full_name} is no longer active.")
     _require(
@@ -85,8 +84,7 @@ def action_add(
 def action_set_status(*, action: Action, actor, status: str, expected_version: int | None = None) -> Action:
     """Mark an action done, no longer needed, or to do again."""
     case = _lock(action.case, expected_version)
-    _require_actor(actor, case)
-    _require_open(case)
+    _require_move(actor, case, "update_action")
     _require(status in Action.Status.values, "Choose a status for the action.")
     action = Action.objects.select_for_update().select_related("template").get(pk=action.pk, case=case)
     if action.status == status:

@@ -15,8 +15,7 @@ from cases.services.base import (
     CaseError,
     _lock,
     _require,
-    _require_actor,
-    _require_open,
+    _require_move,
     _require_reason,
     _save,
     _today,
@@ -61,8 +60,7 @@ def case_assess(
     from cases.selectors import case_current_assessment, risk_band_for
 
     case = _lock(case, expected_version)
-    staff = _require_actor(actor, case)
-    _require_open(case)
+    staff = _require_move(actor, case, "assess")
     factors = factors or {}
     unknown = set(factors) - set(RiskAssessment.FACTOR_FIELDS)
     _require(not unknown, "Unknown risk factor: " + ", ".join(sorted(unknown)))
@@ -119,8 +117,7 @@ def prompt_answer(
 ) -> PromptAnswer:
     """Record that a statutory route was considered: referral made yes/no, and why (seed 002 §7.5–7.6)."""
     case = _lock(case, expected_version)
-    staff = _require_actor(actor, case)
-    _require_open(case)
+    staff = _require_move(actor, case, "answer_prompt")
     _require(prompt in StatutoryPrompt.values, "Choose one of the statutory routes.")
     _require_reason(reason, "Say why, in a sentence or two.")
     answer = _prompt_record(

@@ -9,13 +9,13 @@ from cases.models import (
     Case,
     TimelineEntry,
 )
+from cases.permissions import OVERSEER_ROLES, REVIEWING_ROLES, holds_any
 from cases.services.base import (
     CaseError,
     _link,
     _lock,
     _require,
-    _require_actor,
-    _require_open,
+    _require_move,
     _require_reason,
     _save,
     _staff_of,
@@ -25,7 +25,6 @@ from cases.services.routing import _holders_of, reviewer_refusal
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import ServiceUser, StaffMember
-from people.roles import Role
 from people.selectors import staff_managers_above
 
 
@@ -41,8 +40,7 @@ def case_reassign_key_worker(
     from people.services import assignment_create
 
     case = _lock(case, expected_version)
-    _require_actor(actor, case)
-    _require_open(case)
+    _require_move(actor, case, "change_key_worker")
     _require(case.service_users.filter(pk=service_user.pk).exists(), "That service user is not part of this case.")
     _require(new_key_worker.is_active, f"{new_key_worker.full_name} is no longer active.")
     _require(
@@ -127,16 +125,14 @@ def case_reassign(*, case: Case, actor, reviewer: StaffMember, reason: str, expe
 
 @transaction.atomic
 def _case_reassign(*, case: Case, actor, reviewer: StaffMember, reason: str, expected_version=None) -> Case:
-    from cases.permissions import can_reassign_case
-
     case = _lock(case, expected_version)
-    _staff_of(actor)
-    _require(
-        can_reassign_case(actor, case),
-        "Only the reviewer, or a senior manager or safeguarding lead who oversees the case, can reassign it.",
-    )
+    _require_move(actor, case, "reassign")
     why = _require_reason(reason, "Say why the case is being reassigned.")
     _require(reviewer.pk != case.reviewer_id, f"{reviewer.full_name} already reviews this case.")
+    _require(
+        holds_any(reviewer.user, REVIEWING_ROLES),
+        f"{reviewer.full_name} does not review cases: choose a line manager, a senior manager or a safeguarding lead.",
+    )
     refusal = reviewer_refusal(case=case, staff=reviewer)
     _require(refusal is None, refusal or "")
     case.shared_with.remove(reviewer)
@@ -154,7 +150,7 @@ def escalation_targets_for(*, case: Case, actor) -> list[StaffMember]:
     lead, leaving out anyone excluded from the case."""
     staff = _staff_of(actor)
     candidates = {m.pk: m for m in staff_managers_above(staff=staff)}
-    for role in (Role.SENIOR_MANAGER, Role.SAFEGUARDING_LEAD):
+    for role in OVERSEER_ROLES:
         candidates.update({h.pk: h for h in _holders_of(role)})
     candidates.pop(staff.pk, None)
     return [c for c in candidates.values() if reviewer_refusal(case=case, staff=c) is None]
@@ -175,13 +171,8 @@ def case_escalate(
 def _case_escalate(
     *, case: Case, actor, to: StaffMember, reason: str, reassign: bool, expected_version: int | None = None
 ) -> Case:
-    from cases.permissions import can_escalate_case
-
     case = _lock(case, expected_version)
-    staff = _staff_of(actor)
-    _require(
-        can_escalate_case(actor, case), "Only the reviewer, or someone the case was escalated to, can escalate it."
-    )
+    staff = _require_move(actor, case, "escalate")
     why = _require_reason(reason, "Say why you are escalating the case.")
     _require(to.pk != staff.pk, "Choose someone other than yourself.")
     refusal = reviewer_refusal(case=case, staff=to)

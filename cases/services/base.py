@@ -12,9 +12,11 @@ from cases.models import (
     Case,
     TimelineEntry,
 )
+from cases.permissions import ALLOWED_TRANSITIONS, move_refusal
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import StaffMember
+from people.selectors import staff_for
 
 SPEAK_UP_REPORTER = "the person who raised it"
 
@@ -32,14 +34,7 @@ class CaseError(Exception):
 
 
 class TransitionNotAllowed(CaseError):
-    """The move is not in Case.ALLOWED_TRANSITIONS (or not the move this service makes)."""
-
-    def __init__(self, current: str, target: str):
-        self.current, self.target = current, target
-        super().__init__(
-            f"A case that is “{Case.Status(current).label}” cannot move to “{Case.Status(target).label}”. "
-            "Reload the case to see where it is now."
-        )
+    """The move cannot start from the status the case is in (cases.permissions.MOVES)."""
 
 
 class CaseConflict(CaseError):
@@ -54,8 +49,8 @@ class CaseConflict(CaseError):
 
 
 def _staff_of(actor) -> StaffMember:
-    staff = getattr(actor, "staff", None) if actor is not None and actor.is_authenticated else None
-    if staff is None or not staff.is_active or not actor.is_active:
+    staff = staff_for(actor)
+    if staff is None:
         raise CaseError("Only an active member of staff can change a case.")
     return staff
 
@@ -82,17 +77,14 @@ def _require(allowed: bool, message: str) -> None:
         raise CaseError(message)
 
 
-def _require_actor(actor, case: Case) -> StaffMember:
-    """The actor is the reviewer, or someone the case was escalated to."""
-    from cases.permissions import can_act_on_case
-
+def _require_move(actor, case: Case, move: str) -> StaffMember:
+    """The actor may make this move on this case now: the same answer the page got from
+    cases.permissions.moves_for. Otherwise CaseError (TransitionNotAllowed for the wrong status) says why."""
     staff = _staff_of(actor)
-    _require(can_act_on_case(actor, case), "Only the reviewer, or someone the case was escalated to, can do this.")
+    refusal = move_refusal(actor, case, move)
+    if refusal is not None:
+        raise (TransitionNotAllowed if refusal.kind == "status" else CaseError)(refusal.message)
     return staff
-
-
-def _require_open(case: Case) -> None:
-    _require(case.is_open, "This case is closed. Reopen it first.")
 
 
 def _require_reason(reason: str, message: str) -> str:
@@ -114,8 +106,8 @@ def _notify_reviewer_updated(case: Case, *, event: str) -> None:
 
 def _move(case: Case, *, to: str, actor, reason: str, fields=(), text: str = "", code: str | None = None) -> Case:
     """Move a locked case to another status, if the table allows it."""
-    if not case.can_transition_to(to):
-        raise TransitionNotAllowed(case.status, to)
+    if to not in ALLOWED_TRANSITIONS[case.status]:  # the service asked _require_move for a move that leads here
+        raise TransitionNotAllowed(f"A case cannot move from “{case.get_status_display()}” to that status.")
     previous = Case.Status(case.status).label
     case.status = to
     _save(case, actor=actor, reason=reason, fields=["status", *fields])

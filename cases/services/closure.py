@@ -18,17 +18,15 @@ from cases.services.base import (
     _lock,
     _move,
     _notify_reviewer_updated,
-    _require,
-    _require_actor,
+    _require_move,
     _require_reason,
-    _staff_of,
     timeline_add,
 )
 from cases.services.routing import _first_free_holder, _holders_of, case_exclusions
+from core.roles import Role
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import Relationship, StaffMember
-from people.roles import Role
 from policies.models import StatutoryPrompt
 
 SEXUAL_BOUNDARIES = "sexual-boundaries"
@@ -94,11 +92,9 @@ def case_close(
     """Close with an outcome (DESIGN §4). High-risk, safeguarding and sexual-boundary cases go to
     CLOSURE_REVIEW for a second person's sign-off; the rest close now and the reporter is told."""
     case = _lock(case, expected_version)
-    staff = _require_actor(actor, case)
     if case.status == Case.Status.CLOSURE_REVIEW:
-        raise CaseError("This case is already waiting for a second person to sign off its closure.")
-    if case.status == Case.Status.CLOSED:
-        raise TransitionNotAllowed(case.status, Case.Status.CLOSED)
+        raise TransitionNotAllowed("This case is already waiting for a second person to sign off its closure.")
+    staff = _require_move(actor, case, "close")
     problems = case_closure_problems(case=case, outcome=outcome, summary_for_reporter=summary_for_reporter)
     if problems:
         raise CaseError(" ".join(problems))
@@ -178,17 +174,8 @@ def _notify_reporters_closed(case: Case) -> None:
 def case_sign_off(*, case: Case, actor, expected_version: int | None = None) -> Case:
     """CLOSURE_REVIEW → CLOSED by a second person: a senior manager or safeguarding lead who may see
     the case and is not its reviewer (DESIGN §4)."""
-    from cases.permissions import can_sign_off_case
-
     case = _lock(case, expected_version)
-    staff = _staff_of(actor)
-    if case.status != Case.Status.CLOSURE_REVIEW:
-        raise TransitionNotAllowed(case.status, Case.Status.CLOSED)
-    _require(
-        staff.pk not in {case.reviewer_id, case.closure_requested_by_id},
-        "You asked for this case to be closed, so someone else must sign it off.",
-    )
-    _require(can_sign_off_case(actor, case), "Only a senior manager or a safeguarding lead can sign off closure.")
+    staff = _require_move(actor, case, "sign_off")
     case.signed_off_by = staff
     case.signed_off_at = case.closed_at = timezone.now()
     _move(
@@ -207,15 +194,8 @@ def case_sign_off(*, case: Case, actor, expected_version: int | None = None) -> 
 @transaction.atomic
 def case_send_back(*, case: Case, actor, reason: str, expected_version: int | None = None) -> Case:
     """Sign-off refused: CLOSURE_REVIEW → FACT_FINDING, with the reason on the timeline."""
-    from cases.permissions import can_sign_off_case
-
     case = _lock(case, expected_version)
-    _staff_of(actor)
-    if case.status != Case.Status.CLOSURE_REVIEW:
-        raise TransitionNotAllowed(case.status, Case.Status.FACT_FINDING)
-    _require(
-        can_sign_off_case(actor, case), "Only the senior manager or safeguarding lead signing off can send it back."
-    )
+    _require_move(actor, case, "send_back")
     why = _require_reason(reason, "Say why the case is sent back.")
     case.closure_requested_at = None
     case.closure_requested_by = None
@@ -234,13 +214,8 @@ def case_send_back(*, case: Case, actor, reason: str, expected_version: int | No
 @transaction.atomic
 def case_reopen(*, case: Case, actor, reason: str, expected_version: int | None = None) -> Case:
     """CLOSED → FACT_FINDING, with a reason; the outcome is cleared for a fresh decision."""
-    from cases.permissions import can_reopen_case
-
     case = _lock(case, expected_version)
-    _staff_of(actor)
-    if case.status != Case.Status.CLOSED:
-        raise TransitionNotAllowed(case.status, Case.Status.FACT_FINDING)
-    _require(can_reopen_case(actor, case), "Only the reviewer, a senior manager or a safeguarding lead can reopen it.")
+    _require_move(actor, case, "reopen")
     why = _require_reason(reason, "Say why the case is reopened.")
     previous = case.get_outcome_display()
     case.closed_at = None

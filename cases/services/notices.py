@@ -13,7 +13,7 @@ from cases.models import (
     SubjectNotice,
     TimelineEntry,
 )
-from cases.services.base import _link, _lock, _require, _require_actor, _require_open, _save, _today, timeline_add
+from cases.services.base import _link, _lock, _require, _require_move, _save, _today, timeline_add
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import StaffMember
@@ -35,8 +35,7 @@ def subject_notice_record(
 ) -> SubjectNotice:
     """Record what the subject was told; they read exactly this text and may reply (fairness)."""
     case = _lock(case, expected_version)
-    staff = _require_actor(actor, case)
-    _require_open(case)
+    staff = _require_move(actor, case, "record_notice")
     _require(case.subjects.filter(pk=subject.pk).exists(), f"{subject.full_name} is not a subject of this case.")
     told = (told or "").strip()
     _require(bool(told), "Write what the subject was told.")

@@ -14,8 +14,7 @@ from cases.models import (
 from cases.services.base import (
     _lock,
     _require,
-    _require_actor,
-    _require_open,
+    _require_move,
     _require_reason,
     _save,
     _today,
@@ -36,8 +35,7 @@ def case_record_arrangement(
     """Record the arrangement agreed for the relationship this case manages: the register entry becomes
     "managed" (DESIGN §3 people; seed 002 §10.1–10.3)."""
     case = _lock(case, expected_version)
-    _require_actor(actor, case)
-    _require_open(case)
+    _require_move(actor, case, "record_arrangement")
     _require(case.relationship_id is not None, "This case has no entry in the relationships register.")
     arrangement = (arrangement or "").strip()
     _require(bool(arrangement), "Describe the arrangement agreed.")
@@ -66,8 +64,7 @@ def case_record_arrangement(
 def case_relationship_end(*, case: Case, actor, reason: str, expected_version: int | None = None) -> Relationship:
     """Record that the relationship this case manages has ended (it no longer needs an arrangement)."""
     case = _lock(case, expected_version)
-    _require_actor(actor, case)
-    _require_open(case)
+    _require_move(actor, case, "end_relationship")
     _require(case.relationship_id is not None, "This case has no entry in the relationships register.")
     why = _require_reason(reason, "Say how the relationship ended.")
     relationship = Relationship.objects.select_for_update().get(pk=case.relationship_id)

@@ -13,8 +13,8 @@ from cases.models import (
 from cases.services.assignment import _set_reviewer
 from cases.services.base import _lock, _today
 from cases.services.routing import _first_free_holder, case_exclusions, reviewer_choose, reviewer_refusal
+from core.roles import Role
 from people.models import StaffMember
-from people.roles import Role
 from policies.models import DisclosureKind
 
 

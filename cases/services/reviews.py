@@ -14,7 +14,7 @@ from cases.models import (
     Review,
     TimelineEntry,
 )
-from cases.services.base import _lock, _require, _require_actor, _require_open, _save, _today, timeline_add
+from cases.services.base import _lock, _require, _require_move, _save, _today, timeline_add
 
 
 @transaction.atomic
@@ -29,8 +29,7 @@ def review_record(
 ) -> Review:
     """Record a review of the arrangements (seed 002 §10.3): notes, each action still needed? working?"""
     case = _lock(case, expected_version)
-    staff = _require_actor(actor, case)
-    _require_open(case)
+    staff = _require_move(actor, case, "record_review")
     _require(bool(notes and notes.strip()), "Write a note of the review.")
     if next_review_date is not None:
         _require(next_review_date >= _today(), "The next review date cannot be in the past.")

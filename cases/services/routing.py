@@ -17,10 +17,10 @@ from cases.models import (
 )
 from cases.services.base import SPEAK_UP_REPORTER, _today, timeline_add
 from cases.services.references import acknowledge_by_date_for, reference_next
+from core.roles import Role
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import Relationship, StaffMember
-from people.roles import Role
 from people.selectors import staff_managers_above
 from policies.models import DisclosureKind, Priority
 

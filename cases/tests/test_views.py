@@ -21,8 +21,8 @@ from cases import services
 from cases.models import Action, Case, Outcome, PromptAnswer, RiskAssessment
 from cases.selectors import case_prompts_raised
 from cases.tests.factories import answer_all_prompts, assess, close, concern_case, drive_to, gift_case, template
+from core.roles import Role
 from disclosures.tests.factories import disclosure_file
-from people.roles import Role
 from people.tests.factories import StaffMemberFactory
 
 TODAY = timezone.localdate
