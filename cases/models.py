@@ -15,6 +15,9 @@ from simple_history.models import HistoricalRecords
 from people.models import Relationship, ServiceUser, StaffMember, Team
 from policies.models import BoundaryCategory, Priority, StatutoryPrompt
 
+# How the person who raised a speak-up concern is named to everyone but the guardian (DESIGN §5, §6).
+SPEAK_UP_REPORTER = "the person who raised it"
+
 
 class ReferenceSequence(models.Model):
     """The last number handed out per prefix and year ("C-2026-00042", "D-2026-00042").

@@ -18,24 +18,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from cases.models import Case, SubjectNotice
+from cases.roles import OVERSEER_ROLES, QUEUE_ROLES
 from cases.selectors import case_is_visible_to, case_list_for, notice_list_for
-from core.roles import Role, has_role
+from core.roles import holds_any
 from people.selectors import staff_for
 
 S = Case.Status
-
-# The roles that oversee cases across teams: they may sign off a closure, reopen or reassign a case
-# they can see, and be escalated to (DESIGN §4).
-OVERSEER_ROLES = (Role.SENIOR_MANAGER, Role.SAFEGUARDING_LEAD)
-# The roles a case may be given to for review by reassignment (DESIGN §5).
-REVIEWING_ROLES = (Role.LINE_MANAGER, Role.SENIOR_MANAGER, Role.SAFEGUARDING_LEAD)
-# Who has a review queue: the roles DESIGN §6 gives cases to. Navigation shows "Cases" by the same rule.
-QUEUE_ROLES = (Role.LINE_MANAGER, Role.SENIOR_MANAGER, Role.SAFEGUARDING_LEAD, Role.HR, Role.SPEAK_UP_GUARDIAN)
-
-
-def holds_any(user, roles) -> bool:
-    """Does the user hold at least one of these roles?"""
-    return any(has_role(user, role) for role in roles)
 
 
 class Who:

@@ -21,15 +21,17 @@ from audit.services import audit_record
 from cases import forms as f
 from cases import services
 from cases.filters import CaseQueueFilter
-from cases.models import Action, Case, RiskBand, RiskScaleLabel
+from cases.models import SPEAK_UP_REPORTER, Action, Case, RiskBand, RiskScaleLabel
 from cases.permissions import MOVES, can_open_case_queue, can_see_notices, move_refusal, moves_for, moves_waiting
 from cases.selectors import (
+    case_closure_problems,
     case_current_assessment,
     case_history,
     case_list_for,
     case_prompts_raised,
     case_queue_for,
     case_timeline,
+    escalation_targets_for,
     notice_list_for,
 )
 from cases.services import CaseConflict, CaseError
@@ -63,20 +65,20 @@ class People:
         self.reporter_names = {n for d in disclosures for n in (d.reporter.full_name, d.reporter.user.username)}
 
     def name(self, name: str) -> str:
-        return services.SPEAK_UP_REPORTER if self.hide and name in self.reporter_names else name
+        return SPEAK_UP_REPORTER if self.hide and name in self.reporter_names else name
 
     def user(self, user) -> str:
         if user is None:
             return "Boundaries"
         if self.hide and user.pk in self.reporter_user_ids:
-            return services.SPEAK_UP_REPORTER
+            return SPEAK_UP_REPORTER
         return user.get_full_name() or user.username
 
     def staff(self, staff) -> str:
         if staff is None:
             return ""
         if self.hide and staff.pk in self.reporter_staff_ids:
-            return services.SPEAK_UP_REPORTER
+            return SPEAK_UP_REPORTER
         return staff.full_name
 
 
@@ -490,7 +492,7 @@ case_subject_notice = _simple("subject_notice", _call(services.subject_notice_re
 case_escalate = _simple(
     "escalate",
     _call(services.case_escalate, "to", "reason", "reassign"),
-    form_kwargs=lambda c, u: {"targets": services.escalation_targets_for(case=c, actor=u)},
+    form_kwargs=lambda c, u: {"targets": escalation_targets_for(case=c, actor=u)},
 )
 case_reassign = _simple("reassign", _call(services.case_reassign, "reviewer", "reason"))
 case_key_worker = _simple("key_worker", _call(services.case_reassign_key_worker, "service_user", "new_key_worker"))
@@ -515,7 +517,7 @@ def _close(request, case, form):
         messages.info(request, "The case is closed. The person who raised it can read your summary.")
 
 
-case_close = _simple("close", _close, extra=lambda c: {"problems": services.case_closure_problems(case=c)})
+case_close = _simple("close", _close, extra=lambda c: {"problems": case_closure_problems(case=c)})
 case_sign_off = _simple("sign_off", _call(services.case_sign_off))
 case_send_back = _simple("send_back", _call(services.case_send_back, "reason"))
 case_reopen = _simple("reopen", _call(services.case_reopen, "reason"))

@@ -31,3 +31,8 @@ def user_roles(user) -> frozenset[str]:
 def has_role(user, role: Role) -> bool:
     """Does the user hold this role? Superuser status grants nothing here (AC-07)."""
     return role.value in user_roles(user)
+
+
+def holds_any(user, roles) -> bool:
+    """Does the user hold at least one of these roles?"""
+    return any(has_role(user, role) for role in roles)

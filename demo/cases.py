@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
+from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Action, ActionCheck, ActionTemplate, Case, Outcome
 from cases.selectors import case_prompts_raised
-from cases.services import RELATIONSHIP_CATEGORIES
 from core.roles import Role
 from demo.people import ANCHOR_DATE, DemoContext
 from disclosures.models import Disclosure
@@ -214,7 +214,7 @@ def _plan(ctx: DemoContext) -> list[Planned]:
             continue
         subject = rng.choice(teammates) if needs_colleague else None
         team_users = users_by_team.get(reporter.team_id) or []
-        if category.code in RELATIONSHIP_CATEGORIES:
+        if category.is_relationship:
             # Declared before any allocation: the register then keeps them from supporting that person
             # (seed 000 §4.2), so they are never already assigned to them.
             team_users = [u for u in team_users if u.pk not in assigned.get(reporter.pk, set())]
@@ -313,7 +313,7 @@ def _progress(plan: Planned, case: Case, rng: random.Random) -> None:
         review_day = case.next_review_date
     if plan.final == Case.Status.MONITORING:
         return
-    if plan.final == Case.Status.CLOSURE_REVIEW and not case_services.case_needs_sign_off(case=case):
+    if plan.final == Case.Status.CLOSURE_REVIEW and not case_selectors.case_needs_sign_off(case=case):
         return  # stays in monitoring: only some cases go to a second person
     _close(plan, case, rng, actor, reviewer, review_day)
 
@@ -349,7 +349,7 @@ def _close(plan: Planned, case: Case, rng: random.Random, actor, reviewer: Staff
             lessons=rng.choice(LESSONS),
         )
     if case.status == Case.Status.CLOSURE_REVIEW and plan.final == Case.Status.CLOSED:
-        signers = case_services.sign_off_candidates(case=case)
+        signers = case_selectors.sign_off_candidates(case=case)
         if signers:
             with time_machine.travel(_at(_later(day, rng, 1, 4), 14), tick=False):
                 case = case_services.case_sign_off(case=case, actor=signers[0].user)

@@ -34,21 +34,12 @@ KIND_HELP = {
     ),
 }
 
-# Which extra questions a category needs (the keys of Disclosure.details; docs/disclosures.md).
-SECTION_GIFT = "gift"
-SECTION_RELATIONSHIP = "relationship"
-SECTION_SOCIAL = "social_media"
-SECTION_VARIATION = "variation"
-CATEGORY_SECTIONS = {
-    "gifts-money": SECTION_GIFT,
-    "prior-relationship": SECTION_RELATIONSHIP,
-    "related-to-service-user": SECTION_RELATIONSHIP,
-    "friendship": SECTION_RELATIONSHIP,
-    "relationship-between-workers": SECTION_RELATIONSHIP,
-    "former-service-user": SECTION_RELATIONSHIP,
-    "social-media": SECTION_SOCIAL,
-    "variation-request": SECTION_VARIATION,
-}
+# Which extra questions a category needs is data on the category (BoundaryCategory.questions); these
+# are its values (the keys of Disclosure.details; docs/disclosures.md).
+SECTION_GIFT = BoundaryCategory.Questions.GIFT
+SECTION_RELATIONSHIP = BoundaryCategory.Questions.RELATIONSHIP
+SECTION_SOCIAL = BoundaryCategory.Questions.SOCIAL_MEDIA
+SECTION_VARIATION = BoundaryCategory.Questions.VARIATION
 # form field name -> key in Disclosure.details, per section
 SECTION_FIELDS = {
     SECTION_GIFT: {
@@ -74,7 +65,7 @@ def section_for(kind: str, category: BoundaryCategory | None) -> str | None:
     """The extra questions for this kind and category (a variation request always asks about the plan)."""
     if kind == K.VARIATION:
         return SECTION_VARIATION
-    return CATEGORY_SECTIONS.get(category.code) if category else None
+    return (category.questions or None) if category else None
 
 
 def categories_for_kind(kind: str):

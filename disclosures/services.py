@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from cases.services import RELATIONSHIP_BETWEEN_WORKERS, case_open_for, reference_next, timeline_add
+from cases.services import case_open_for, reference_next, timeline_add
 from disclosures.models import Attachment, Disclosure, FollowUp
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
@@ -104,7 +104,7 @@ def disclosure_validate_for_submit(*, disclosure: Disclosure) -> None:
     if any(s.pk == disclosure.reporter_id for s in subjects) and disclosure.kind == DisclosureKind.CONCERN:
         errors.setdefault("subjects", []).append("A concern is about someone else; use “Something about me” instead.")
     colleagues = [s for s in subjects if s.pk != disclosure.reporter_id]
-    if category is not None and category.code == RELATIONSHIP_BETWEEN_WORKERS and not colleagues:
+    if category is not None and category.restricted_to_parties and category.is_relationship and not colleagues:
         errors.setdefault("subjects", []).append("Choose the colleague the relationship is with.")
     if disclosure.speak_up and disclosure.kind != DisclosureKind.CONCERN:
         errors.setdefault("speak_up", []).append("The speak-up route is for concerns about a colleague.")

@@ -18,7 +18,6 @@ from cases.models import Case
 from core.roles import Role
 from disclosures import services
 from disclosures.forms import (
-    CATEGORY_SECTIONS,
     KIND_HELP,
     SECTION_FIELDS,
     CategoryForm,
@@ -27,6 +26,7 @@ from disclosures.forms import (
     KindForm,
     PersonChoices,
     details_display,
+    section_for,
 )
 from disclosures.models import Attachment, Disclosure
 from disclosures.permissions import can_file_disclosure
@@ -230,7 +230,7 @@ def _render_details(request, form, kind, *, disclosure=None, refreshed=False):
         # For disclosure-form.js: which questions and which description go with each category.
         "category_info": {
             c.pk: {
-                "section": "variation" if kind == DisclosureKind.VARIATION else CATEGORY_SECTIONS.get(c.code, ""),
+                "section": section_for(kind, c) or "",
                 "description": c.description,
                 "guidance": guidance.get(c.pk, ""),
             }

@@ -51,6 +51,39 @@ class BoundaryCategory(models.Model):
         default=list, blank=True, help_text="Codes from StatutoryPrompt that a case in this category raises."
     )
     disclosure_kinds = models.JSONField(default=list, help_text="Codes from DisclosureKind this category applies to.")
+    # How cases in the category behave (data, not code; migration 0007 sets them from the seeds).
+    is_relationship = models.BooleanField(
+        "about a relationship",
+        default=False,
+        help_text="A self-declaration in this category is about a relationship: the people named in it are "
+        "parties to it, and it goes into the relationships register.",
+    )
+    restricted_to_parties = models.BooleanField(
+        "kept to the people in it",
+        default=False,
+        help_text="Cases are seen only by the people in them and their reviewer (seed 002 §10.4).",
+    )
+    needs_sign_off = models.BooleanField(
+        "closure needs a second person",
+        default=False,
+        help_text="Closing a case in this category needs a senior manager or safeguarding lead to sign off.",
+    )
+
+    class Questions(models.TextChoices):
+        NONE = "", "None"
+        GIFT = "gift", "The gift or offer"
+        RELATIONSHIP = "relationship", "The relationship"
+        SOCIAL_MEDIA = "social_media", "Social media"
+        VARIATION = "variation", "The planned activity"
+
+    questions = models.CharField(
+        "extra questions on the form",
+        max_length=20,
+        choices=Questions.choices,
+        blank=True,
+        default=Questions.NONE,
+        help_text="The extra questions a worker answers when choosing this category.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
     # The sections that govern this category (issue 5), shown as "what the policy says" on the

@@ -2,18 +2,9 @@
 
 from cases.services.actions import action_add, action_set_status
 from cases.services.assessment import case_assess, prompt_answer
-from cases.services.assignment import case_escalate, case_reassign, case_reassign_key_worker, escalation_targets_for
-from cases.services.base import SPEAK_UP_REPORTER, CaseConflict, CaseError, TransitionNotAllowed, timeline_add
-from cases.services.closure import (
-    SEXUAL_BOUNDARIES,
-    case_close,
-    case_closure_problems,
-    case_needs_sign_off,
-    case_reopen,
-    case_send_back,
-    case_sign_off,
-    sign_off_candidates,
-)
+from cases.services.assignment import case_escalate, case_reassign, case_reassign_key_worker
+from cases.services.base import CaseConflict, CaseError, TransitionNotAllowed, timeline_add
+from cases.services.closure import case_close, case_reopen, case_send_back, case_sign_off
 from cases.services.moves import (
     case_acknowledge,
     case_note_add,
@@ -27,26 +18,13 @@ from cases.services.relationships import case_record_arrangement, case_relations
 from cases.services.reminders import cases_daily_reminders_send, digest_queue
 from cases.services.rerouting import cases_reroute_for, cases_reroute_leavers
 from cases.services.reviews import review_record
-from cases.services.routing import (
-    RELATIONSHIP_BETWEEN_WORKERS,
-    RELATIONSHIP_CATEGORIES,
-    Routing,
-    RoutingError,
-    case_exclusions,
-    case_open_for,
-    reviewer_choose,
-    reviewer_refusal,
-)
+from cases.services.routing import Routing, RoutingError, case_open_for, reviewer_choose
 
 __all__ = [
     "CaseConflict",
     "CaseError",
-    "RELATIONSHIP_BETWEEN_WORKERS",
-    "RELATIONSHIP_CATEGORIES",
     "Routing",
     "RoutingError",
-    "SEXUAL_BOUNDARIES",
-    "SPEAK_UP_REPORTER",
     "TransitionNotAllowed",
     "acknowledge_by_date_for",
     "action_add",
@@ -54,10 +32,7 @@ __all__ = [
     "case_acknowledge",
     "case_assess",
     "case_close",
-    "case_closure_problems",
     "case_escalate",
-    "case_exclusions",
-    "case_needs_sign_off",
     "case_note_add",
     "case_open_for",
     "case_reassign",
@@ -74,13 +49,10 @@ __all__ = [
     "cases_reroute_for",
     "cases_reroute_leavers",
     "digest_queue",
-    "escalation_targets_for",
     "prompt_answer",
     "reference_next",
     "review_record",
     "reviewer_choose",
-    "reviewer_refusal",
-    "sign_off_candidates",
     "subject_notice_record",
     "subject_notice_reply",
     "timeline_add",

@@ -9,7 +9,8 @@ from cases.models import (
     Case,
     TimelineEntry,
 )
-from cases.permissions import OVERSEER_ROLES, REVIEWING_ROLES, holds_any
+from cases.roles import REVIEWING_ROLES
+from cases.selectors import escalation_targets_for, reviewer_refusal
 from cases.services.base import (
     CaseError,
     _link,
@@ -18,14 +19,12 @@ from cases.services.base import (
     _require_move,
     _require_reason,
     _save,
-    _staff_of,
     timeline_add,
 )
-from cases.services.routing import _holders_of, reviewer_refusal
+from core.roles import holds_any
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import ServiceUser, StaffMember
-from people.selectors import staff_managers_above
 
 
 @transaction.atomic
@@ -143,17 +142,6 @@ def _case_reassign(*, case: Case, actor, reviewer: StaffMember, reason: str, exp
         reason="cases.case.reassigned",
         text=f"Reassigned to {reviewer.full_name}. Why: {why}",
     )
-
-
-def escalation_targets_for(*, case: Case, actor) -> list[StaffMember]:
-    """Who the actor may escalate to (DESIGN §4): a manager above them, a senior manager or a safeguarding
-    lead, leaving out anyone excluded from the case."""
-    staff = _staff_of(actor)
-    candidates = {m.pk: m for m in staff_managers_above(staff=staff)}
-    for role in OVERSEER_ROLES:
-        candidates.update({h.pk: h for h in _holders_of(role)})
-    candidates.pop(staff.pk, None)
-    return [c for c in candidates.values() if reviewer_refusal(case=case, staff=c) is None]
 
 
 def case_escalate(

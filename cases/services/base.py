@@ -18,8 +18,6 @@ from notifications.services import notification_queue
 from people.models import StaffMember
 from people.selectors import staff_for
 
-SPEAK_UP_REPORTER = "the person who raised it"
-
 
 def timeline_add(*, case: Case, actor, code: str, text: str = "") -> TimelineEntry:
     """Append one entry to a case's timeline."""

@@ -10,6 +10,13 @@ from cases.models import (
     Outcome,
     TimelineEntry,
 )
+from cases.selectors import (
+    case_closure_problems,
+    case_exclusions,
+    case_needs_sign_off,
+    first_free_holder,
+    sign_off_candidates,
+)
 from cases.services.assignment import _grant_restricted
 from cases.services.base import (
     CaseError,
@@ -22,60 +29,9 @@ from cases.services.base import (
     _require_reason,
     timeline_add,
 )
-from cases.services.routing import _first_free_holder, _holders_of, case_exclusions
 from core.roles import Role
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
-from people.models import Relationship, StaffMember
-from policies.models import StatutoryPrompt
-
-SEXUAL_BOUNDARIES = "sexual-boundaries"
-
-
-def case_needs_sign_off(*, case: Case) -> bool:
-    """High risk (current band is_high), safeguarding, or sexual boundaries: a second person signs off."""
-    from cases.selectors import case_current_assessment, risk_band_for
-
-    if case.is_safeguarding or case.category.code == SEXUAL_BOUNDARIES:
-        return True
-    assessment = case_current_assessment(case=case)
-    if assessment is None:
-        return False
-    band = risk_band_for(assessment.score)
-    return assessment.factor_sexual or (band is not None and band.is_high)
-
-
-def sign_off_candidates(*, case: Case) -> list[StaffMember]:
-    """Senior managers and safeguarding leads who may see the case and are not its reviewer."""
-    from cases.selectors import case_is_visible_to
-
-    people = {h.pk: h for role in (Role.SENIOR_MANAGER, Role.SAFEGUARDING_LEAD) for h in _holders_of(role)}
-    blocked = {case.reviewer_id, case.closure_requested_by_id}
-    return [p for p in people.values() if p.pk not in blocked and case_is_visible_to(p.user, case)]
-
-
-def case_closure_problems(*, case: Case, outcome: str = "", summary_for_reporter: str = "") -> list[str]:
-    """What still stops the case closing, in words (DESIGN §4 guards); empty when it may close."""
-    from cases.selectors import case_prompts_unanswered
-
-    problems = []
-    if outcome not in Outcome.values:
-        problems.append("Choose an outcome.")
-    if not (summary_for_reporter or "").strip():
-        problems.append("Write a short summary the person who raised it may read.")
-    unanswered = case_prompts_unanswered(case=case, outcome=outcome or None)
-    if unanswered:
-        labels = ", ".join(StatutoryPrompt(code).label for code in unanswered)
-        problems.append(f"Answer every statutory prompt before closing: {labels}.")
-    relationship = case.relationship
-    if relationship is not None and relationship.status == Relationship.Status.DECLARED:
-        problems.append(
-            "The relationship continues: record the arrangement agreed in the relationships register, "
-            "or record that it has ended."
-        )
-    elif relationship is not None and relationship.is_open and not relationship.arrangement.strip():
-        problems.append("Record the arrangement agreed for the relationship that continues.")
-    return problems
 
 
 @transaction.atomic
@@ -127,7 +83,7 @@ def case_close(
         if not candidates:
             # Nobody may see it yet (e.g. a restricted case): share it with a free safeguarding lead.
             excluded = case_exclusions(case=case) | {case.reviewer_id: "reviews it", staff.pk: "asked to close it"}
-            lead = _first_free_holder(Role.SAFEGUARDING_LEAD, excluded)
+            lead = first_free_holder(Role.SAFEGUARDING_LEAD, excluded)
             if lead is not None:
                 case.shared_with.add(lead)
                 _grant_restricted(case, lead, actor=actor)

@@ -10,9 +10,10 @@ from django.db.models import Q
 from cases.models import (
     Case,
 )
+from cases.selectors import case_exclusions, first_free_holder, reviewer_refusal
 from cases.services.assignment import _set_reviewer
 from cases.services.base import _lock, _today
-from cases.services.routing import _first_free_holder, case_exclusions, reviewer_choose, reviewer_refusal
+from cases.services.routing import reviewer_choose
 from core.roles import Role
 from people.models import StaffMember
 from policies.models import DisclosureKind
@@ -24,7 +25,7 @@ def _routing_input(case: Case) -> dict:
     if first is not None:
         return {
             "kind": first.kind,
-            "category_code": case.category.code,
+            "category": case.category,
             "reporter": first.reporter,
             "named": list(first.subjects.select_related("user").order_by("pk")),
             "speak_up": bool(first.speak_up),
@@ -32,7 +33,7 @@ def _routing_input(case: Case) -> dict:
     subjects = list(case.subjects.select_related("user").order_by("pk"))
     return {
         "kind": DisclosureKind.SELF_DECLARATION,
-        "category_code": case.category.code,
+        "category": case.category,
         "reporter": subjects[0],
         "named": subjects[1:],
         "speak_up": case.is_speak_up,
@@ -49,7 +50,7 @@ def _reroute_one(case: Case, *, actor, why: str) -> Case | None:
         excluded = case_exclusions(case=case)
         if case.reviewer_id:
             excluded[case.reviewer_id] = "is being replaced"
-        chosen = _first_free_holder(Role.SAFEGUARDING_LEAD, excluded)
+        chosen = first_free_holder(Role.SAFEGUARDING_LEAD, excluded)
         routing.reasons.append(
             f"The case went to safeguarding lead {chosen.full_name}." if chosen else "Nobody could take it."
         )
@@ -110,7 +111,7 @@ def cases_reroute_leavers(*, today: datetime.date | None = None) -> list[Case]:
     today = today or _today()
     reviewers = (
         StaffMember.objects.filter(cases_to_review__status__in=Case.OPEN_STATUSES)
-        .filter(Q(is_active=False) | Q(user__is_active=False) | Q(end_date__lt=today))
+        .exclude(StaffMember.active_q(today))
         .distinct()
     )
     moved: list[Case] = []

@@ -3,35 +3,24 @@ docs/routing.md). cases never imports disclosures: case_open_for reads the discl
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Q
-from django.utils import timezone
 
 from audit.services import audit_record
 from cases.models import (
     Case,
     TimelineEntry,
 )
-from cases.services.base import SPEAK_UP_REPORTER, _today, timeline_add
+from cases.selectors import exclusions_for, first_free_holder, role_holders, why_not_reviewer
+from cases.services.base import timeline_add
 from cases.services.references import acknowledge_by_date_for, reference_next
 from core.roles import Role
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import Relationship, StaffMember
 from people.selectors import staff_managers_above
-from policies.models import DisclosureKind, Priority
-
-# The category whose cases are restricted to the people in them (seed 002 §10.4).
-RELATIONSHIP_BETWEEN_WORKERS = "relationship-between-workers"
-
-
-# Categories in which the staff named in a self-declaration are parties to a relationship.
-RELATIONSHIP_CATEGORIES = frozenset(
-    {RELATIONSHIP_BETWEEN_WORKERS, "prior-relationship", "related-to-service-user", "former-service-user"}
-)
+from policies.models import BoundaryCategory, DisclosureKind, Priority
 
 
 class RoutingError(Exception):
@@ -48,88 +37,25 @@ class Routing:
     excluded: dict[int, str] = field(default_factory=dict)  # staff pk -> why they may not review
 
 
-def _name(staff: StaffMember) -> str:
-    return staff.full_name
-
-
-def _holders_of(role: Role) -> list[StaffMember]:
-    """Active staff holding a role, fewest open cases first, ties by pk."""
-    return list(
-        StaffMember.objects.filter(is_active=True, user__is_active=True, user__groups__name=role.value)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
-        .annotate(open_cases=Count("cases_to_review", filter=~Q(cases_to_review__status=Case.Status.CLOSED)))
-        .select_related("user")
-        .order_by("open_cases", "pk")
-        .distinct()
-    )
-
-
-def _exclusions(
-    *, kind: str, category_code: str, reporter: StaffMember, named: list[StaffMember], speak_up: bool
-) -> dict[int, str]:
-    """Everyone who may not review this case, with the reason in words (DESIGN §5; AC-05)."""
-    reporter_label = SPEAK_UP_REPORTER if speak_up else _name(reporter)
-    excluded: dict[int, str] = {}
-    excluded[reporter.pk] = "raised this concern" if kind == DisclosureKind.CONCERN else "filed it"
-    for staff in named:
-        if staff.pk in excluded:
-            continue
-        if kind == DisclosureKind.CONCERN:
-            excluded[staff.pk] = "is the subject of this concern"
-        elif category_code in RELATIONSHIP_CATEGORIES:
-            excluded[staff.pk] = "is a party to the relationship"
-        else:
-            excluded[staff.pk] = "is named as involved"
-    # Anyone with an open declared close relationship with a subject or the reporter
-    # (seed 002 §9.1: one party is not involved in management processes about the other).
-    involved = {reporter.pk: reporter_label} | {s.pk: _name(s) for s in named}
-    close = Relationship.objects.filter(
-        counterpart=Relationship.Counterpart.COLLEAGUE,
-        kind__in=Relationship.CLOSE_KINDS,
-        status__in=Relationship.OPEN_STATUSES,
-    ).filter(Q(staff__in=involved) | Q(colleague__in=involved))
-    for rel in close.only("staff_id", "colleague_id"):
-        for other, party in ((rel.colleague_id, rel.staff_id), (rel.staff_id, rel.colleague_id)):
-            if party in involved and other not in excluded:
-                excluded[other] = f"has a declared close relationship with {involved[party]}"
-    return excluded
-
-
-def _describe(staff: StaffMember, excluded: dict[int, str]) -> str | None:
-    """Why this person may not review, or None if they may."""
-    if staff.pk in excluded:
-        return excluded[staff.pk]
-    if _has_left(staff):
-        return "is no longer active"
-    return None
-
-
-def _first_free_holder(role: Role, excluded: dict[int, str]) -> StaffMember | None:
-    for holder in _holders_of(role):
-        if holder.pk not in excluded:
-            return holder
-    return None
-
-
 def reviewer_choose(
     *,
     kind: str,
-    category_code: str,
+    category: BoundaryCategory,
     reporter: StaffMember,
     named: list[StaffMember],
     speak_up: bool = False,
 ) -> Routing:
     """Choose the reviewer for a new case and say why (DESIGN §5; AC-05)."""
-    excluded = _exclusions(kind=kind, category_code=category_code, reporter=reporter, named=named, speak_up=speak_up)
+    excluded = exclusions_for(kind=kind, category=category, reporter=reporter, named=named, speak_up=speak_up)
     reasons: list[str] = []
 
     if speak_up:
         # seed 002 §7.3: a worker who cannot raise it through management goes to the
         # Freedom to Speak Up guardian.
-        guardian = _first_free_holder(Role.SPEAK_UP_GUARDIAN, excluded)
+        guardian = first_free_holder(Role.SPEAK_UP_GUARDIAN, excluded)
         if guardian is not None:
             reasons.append(
-                f"This concern was raised through the speak-up route, so speak-up guardian {_name(guardian)} "
+                f"This concern was raised through the speak-up route, so speak-up guardian {guardian.full_name} "
                 "reviews it; only the guardian can see who raised it."
             )
             return Routing(guardian, "speak_up_guardian", reasons, excluded)
@@ -142,38 +68,38 @@ def reviewer_choose(
         open_sentence = False  # the last reason ends "…, so" the next person is named
         if kind == DisclosureKind.CONCERN and named:
             subject = named[0]
-            whose = f"{_name(subject)}, the subject of this concern"
+            whose = f"{subject.full_name}, the subject of this concern"
             if subject.pk == reporter.line_manager_id:
                 # AC-05 (a): a concern about one's own line manager never reaches that manager.
-                reasons.append(f"Line manager {_name(subject)} is the subject of this concern")
+                reasons.append(f"Line manager {subject.full_name} is the subject of this concern")
                 open_sentence = True
         else:
             subject = reporter
-            whose = f"{_name(reporter)}, who filed it"
+            whose = f"{reporter.full_name}, who filed it"
         chain = staff_managers_above(staff=subject)
         for step, candidate in enumerate(chain):
-            why = _describe(candidate, excluded)
+            why = why_not_reviewer(candidate, excluded)
             if why is None:
                 if open_sentence:
-                    reasons[-1] += f", so the case went to their manager {_name(candidate)}."
+                    reasons[-1] += f", so the case went to their manager {candidate.full_name}."
                 else:
-                    reasons.append(f"{_name(candidate)} reviews the case as the line manager of {whose}.")
+                    reasons.append(f"{candidate.full_name} reviews the case as the line manager of {whose}.")
                 return Routing(candidate, "line_management", reasons, excluded)
             # seed 001 "Managing boundary issues": a manager who cannot act consults their own manager.
             label = "Line manager" if step == 0 and not open_sentence else "Manager"
             if open_sentence:
                 reasons[-1] += ", and"
                 label = label.lower()
-            reasons.append(f"{label} {_name(candidate)} {why}")
+            reasons.append(f"{label} {candidate.full_name} {why}")
             open_sentence = True
         if open_sentence:
             reasons[-1] += ", and nobody above them in the line-management chain can review it."
         else:
             reasons.append(f"{whose[0].upper()}{whose[1:]}, has no line manager on record.")
 
-    lead = _first_free_holder(Role.SAFEGUARDING_LEAD, excluded)
+    lead = first_free_holder(Role.SAFEGUARDING_LEAD, excluded)
     if lead is not None:
-        reasons.append(f"The case went to safeguarding lead {_name(lead)}.")
+        reasons.append(f"The case went to safeguarding lead {lead.full_name}.")
         return Routing(lead, "safeguarding_lead", reasons, excluded)
     reasons.append("No safeguarding lead is free to take it either: an administrator must assign a reviewer.")
     return Routing(None, "none", reasons, excluded)
@@ -239,8 +165,8 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
     service_user_ids = set(disclosure.service_users.values_list("pk", flat=True))
     subjects = _case_subjects(kind=kind, reporter=reporter, named=named)
     urgent = category.default_priority == Priority.URGENT or bool(disclosure.at_risk_now)
-    restricted = category.code == RELATIONSHIP_BETWEEN_WORKERS
-    excluded = _exclusions(kind=kind, category_code=category.code, reporter=reporter, named=named, speak_up=speak_up)
+    restricted = category.restricted_to_parties
+    excluded = exclusions_for(kind=kind, category=category, reporter=reporter, named=named, speak_up=speak_up)
 
     existing = _open_case_for_same_situation(
         category_id=category.pk,
@@ -258,7 +184,7 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
             relationship=relationship,
         )
 
-    routing = reviewer_choose(kind=kind, category_code=category.code, reporter=reporter, named=named, speak_up=speak_up)
+    routing = reviewer_choose(kind=kind, category=category, reporter=reporter, named=named, speak_up=speak_up)
     priority = Priority.URGENT if urgent else category.default_priority
     case = Case(
         reference=reference_next(prefix="C"),
@@ -323,7 +249,7 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
 
 def _alert_safeguarding_leads(*, case: Case, actor, excluded: dict[int, str]) -> None:
     """Urgent cases reach every safeguarding lead at once, except any who are conflicted (DESIGN §5)."""
-    leads = [lead for lead in _holders_of(Role.SAFEGUARDING_LEAD) if lead.pk not in excluded]
+    leads = [lead for lead in role_holders(Role.SAFEGUARDING_LEAD) if lead.pk not in excluded]
     alerted = [lead for lead in leads if lead.pk != case.reviewer_id]
     if case.is_restricted and alerted:
         # seed 002 §10.4: confidential "unless the disclosure resulted in concerns about the
@@ -338,7 +264,7 @@ def _alert_safeguarding_leads(*, case: Case, actor, excluded: dict[int, str]) ->
             dedupe_key=f"case:{case.pk}:urgent:{lead.pk}",
         )
     if alerted:
-        names = ", ".join(_name(lead) for lead in alerted)
+        names = ", ".join(lead.full_name for lead in alerted)
         text = f"Urgent: safeguarding lead(s) {names} alerted at once."
     elif leads:
         text = "Urgent: the safeguarding lead reviews this case."
@@ -382,56 +308,3 @@ def _case_attach(
         _alert_safeguarding_leads(case=case, actor=actor, excluded=excluded)
     audit_record(action="cases.case.disclosure_attached", actor=actor, obj=case)
     return case
-
-
-def case_exclusions(*, case: Case) -> dict[int, str]:
-    """Everyone who may never review or see this case, and why (DESIGN §5; AC-05).
-
-    The same _exclusions routing uses, over every disclosure on the case, plus its subjects.
-    """
-    excluded: dict[int, str] = {}
-    disclosures = case.disclosures.select_related("reporter__user").prefetch_related("subjects").order_by("pk")
-    for disclosure in disclosures:
-        found = _exclusions(
-            kind=disclosure.kind,
-            category_code=case.category.code,
-            reporter=disclosure.reporter,
-            named=list(disclosure.subjects.all()),
-            speak_up=bool(disclosure.speak_up),
-        )
-        for pk, why in found.items():
-            excluded.setdefault(pk, why)
-    subjects = list(case.subjects.select_related("user"))
-    for subject in subjects:
-        excluded.setdefault(subject.pk, "is a subject of this case")
-    if not disclosures.exists() and subjects:
-        # A case with no disclosure on record: the close-relationship rule still applies.
-        for pk, why in _exclusions(
-            kind=DisclosureKind.SELF_DECLARATION,
-            category_code=case.category.code,
-            reporter=subjects[0],
-            named=subjects[1:],
-            speak_up=False,
-        ).items():
-            excluded.setdefault(pk, why)
-    return excluded
-
-
-def _has_left(staff: StaffMember, today: datetime.date | None = None) -> bool:
-    today = today or _today()
-    return not staff.is_active or not staff.user.is_active or (staff.end_date is not None and staff.end_date < today)
-
-
-def reviewer_refusal(*, case: Case, staff: StaffMember) -> str | None:
-    """Why this person may not review (or be shown) this case, in words; None if they may."""
-    excluded = case_exclusions(case=case)
-    if staff.pk in excluded:
-        return f"{staff.full_name} cannot take this case: they {excluded[staff.pk]}."
-    if _has_left(staff):
-        return f"{staff.full_name} cannot take this case: they are no longer active."
-    above = {m.pk: m for m in staff_managers_above(staff=staff)}
-    for subject in case.subjects.all():
-        if subject.pk in above:
-            # AC-05: a concern never reaches someone the subject manages.
-            return f"{staff.full_name} cannot take this case: they are managed by someone it is about."
-    return None

@@ -35,16 +35,18 @@ def test_an_inactive_category_is_not_offered():
     assert gifts not in categories_for_kind("self_declaration")
 
 
+@pytest.mark.django_db
 def test_each_category_asks_its_own_questions():
-    class C:
-        def __init__(self, code):
-            self.code = code
-
-    assert section_for("self_declaration", C("gifts-money")) == "gift"
-    assert section_for("self_declaration", C("prior-relationship")) == "relationship"
-    assert section_for("concern", C("social-media")) == "social_media"
-    assert section_for("variation", C("gifts-money")) == "variation"  # a plan is always about the plan
-    assert section_for("incident", C("discrimination")) is None
+    """The questions are data on the category (policies migration 0007), not a list of codes in the form."""
+    assert section_for("self_declaration", cat("gifts-money")) == "gift"
+    assert section_for("self_declaration", cat("prior-relationship")) == "relationship"
+    assert section_for("self_declaration", cat("friendship")) == "relationship"
+    assert section_for("concern", cat("social-media")) == "social_media"
+    assert section_for("variation", cat("gifts-money")) == "variation"  # a plan is always about the plan
+    assert section_for("incident", cat("discrimination")) is None
+    discrimination = cat("discrimination")
+    discrimination.questions = BoundaryCategory.Questions.SOCIAL_MEDIA  # an administrator changes it
+    assert section_for("incident", discrimination) == "social_media"
 
 
 def test_a_draft_may_be_almost_empty(org):

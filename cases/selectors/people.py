@@ -1,0 +1,142 @@
+"""Who may take, see or be given a case: role holders, the conflict-of-interest exclusions (DESIGN §5;
+AC-05), and the people a case may be escalated to. Routing, reassignment, escalation and sign-off all
+ask these, so a person refused in one place is refused in all.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from cases.models import SPEAK_UP_REPORTER, Case
+from cases.roles import OVERSEER_ROLES
+from cases.selectors.visibility import case_is_visible_to
+from core.roles import Role
+from people.models import Relationship, StaffMember
+from people.selectors import staff_for, staff_managers_above
+from policies.models import BoundaryCategory, DisclosureKind
+
+
+def role_holders(role: Role) -> list[StaffMember]:
+    """Active staff holding a role, fewest open cases first, ties by pk."""
+    return list(
+        StaffMember.objects.active()
+        .filter(user__groups__name=role.value)
+        .annotate(open_cases=Count("cases_to_review", filter=~Q(cases_to_review__status=Case.Status.CLOSED)))
+        .select_related("user")
+        .order_by("open_cases", "pk")
+        .distinct()
+    )
+
+
+def first_free_holder(role: Role, excluded: dict[int, str]) -> StaffMember | None:
+    """The role holder with the fewest open cases who is not excluded."""
+    for holder in role_holders(role):
+        if holder.pk not in excluded:
+            return holder
+    return None
+
+
+def exclusions_for(
+    *, kind: str, category: BoundaryCategory, reporter: StaffMember, named: list[StaffMember], speak_up: bool
+) -> dict[int, str]:
+    """Everyone who may not review a case filed like this, with the reason in words (DESIGN §5; AC-05)."""
+    reporter_label = SPEAK_UP_REPORTER if speak_up else reporter.full_name
+    excluded: dict[int, str] = {}
+    excluded[reporter.pk] = "raised this concern" if kind == DisclosureKind.CONCERN else "filed it"
+    for staff in named:
+        if staff.pk in excluded:
+            continue
+        if kind == DisclosureKind.CONCERN:
+            excluded[staff.pk] = "is the subject of this concern"
+        elif category.is_relationship:
+            excluded[staff.pk] = "is a party to the relationship"
+        else:
+            excluded[staff.pk] = "is named as involved"
+    # Anyone with an open declared close relationship with a subject or the reporter
+    # (seed 002 §9.1: one party is not involved in management processes about the other).
+    involved = {reporter.pk: reporter_label} | {s.pk: s.full_name for s in named}
+    close = Relationship.objects.filter(
+        counterpart=Relationship.Counterpart.COLLEAGUE,
+        kind__in=Relationship.CLOSE_KINDS,
+        status__in=Relationship.OPEN_STATUSES,
+    ).filter(Q(staff__in=involved) | Q(colleague__in=involved))
+    for rel in close.only("staff_id", "colleague_id"):
+        for other, party in ((rel.colleague_id, rel.staff_id), (rel.staff_id, rel.colleague_id)):
+            if party in involved and other not in excluded:
+                excluded[other] = f"has a declared close relationship with {involved[party]}"
+    return excluded
+
+
+def why_not_reviewer(staff: StaffMember, excluded: dict[int, str]) -> str | None:
+    """Why this person may not review, in words ("is the subject of this concern"), or None if they may."""
+    if staff.pk in excluded:
+        return excluded[staff.pk]
+    if not staff.is_active_on():
+        return "is no longer active"
+    return None
+
+
+def case_exclusions(*, case: Case) -> dict[int, str]:
+    """Everyone who may never review or see this case, and why (DESIGN §5; AC-05).
+
+    The same exclusions_for routing uses, over every disclosure on the case, plus its subjects.
+    """
+    excluded: dict[int, str] = {}
+    disclosures = case.disclosures.select_related("reporter__user").prefetch_related("subjects").order_by("pk")
+    for disclosure in disclosures:
+        found = exclusions_for(
+            kind=disclosure.kind,
+            category=case.category,
+            reporter=disclosure.reporter,
+            named=list(disclosure.subjects.all()),
+            speak_up=bool(disclosure.speak_up),
+        )
+        for pk, why in found.items():
+            excluded.setdefault(pk, why)
+    subjects = list(case.subjects.select_related("user"))
+    for subject in subjects:
+        excluded.setdefault(subject.pk, "is a subject of this case")
+    if not disclosures.exists() and subjects:
+        # A case with no disclosure on record: the close-relationship rule still applies.
+        for pk, why in exclusions_for(
+            kind=DisclosureKind.SELF_DECLARATION,
+            category=case.category,
+            reporter=subjects[0],
+            named=subjects[1:],
+            speak_up=False,
+        ).items():
+            excluded.setdefault(pk, why)
+    return excluded
+
+
+def reviewer_refusal(*, case: Case, staff: StaffMember) -> str | None:
+    """Why this person may not review (or be shown) this case, in words; None if they may."""
+    why = why_not_reviewer(staff, case_exclusions(case=case))
+    if why:
+        return f"{staff.full_name} cannot take this case: they {why}."
+    above = {m.pk: m for m in staff_managers_above(staff=staff)}
+    for subject in case.subjects.all():
+        if subject.pk in above:
+            # AC-05: a concern never reaches someone the subject manages.
+            return f"{staff.full_name} cannot take this case: they are managed by someone it is about."
+    return None
+
+
+def escalation_targets_for(*, case: Case, actor) -> list[StaffMember]:
+    """Who the actor may escalate to (DESIGN §4): a manager above them, a senior manager or a safeguarding
+    lead, leaving out anyone excluded from the case."""
+    staff = staff_for(actor)
+    if staff is None:
+        return []
+    candidates = {m.pk: m for m in staff_managers_above(staff=staff)}
+    for role in OVERSEER_ROLES:
+        candidates.update({h.pk: h for h in role_holders(role)})
+    candidates.pop(staff.pk, None)
+    return [c for c in candidates.values() if reviewer_refusal(case=case, staff=c) is None]
+
+
+def sign_off_candidates(*, case: Case) -> list[StaffMember]:
+    """Senior managers and safeguarding leads who may see the case and are not its reviewer."""
+    people = {h.pk: h for role in OVERSEER_ROLES for h in role_holders(role)}
+    blocked = {case.reviewer_id, case.closure_requested_by_id}
+    return [p for p in people.values() if p.pk not in blocked and case_is_visible_to(p.user, case)]

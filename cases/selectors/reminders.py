@@ -1,0 +1,104 @@
+"""What waits for each person today: the dashboard's and the daily digest's numbers."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from cases.models import (
+    Action,
+    Case,
+)
+from cases.selectors.visibility import case_list_for
+from core.roles import Role, has_role
+from people.models import StaffMember
+from people.selectors import staff_for
+
+
+@dataclass(frozen=True)
+class DigestCounts:
+    """How many things wait for one person today: numbers only (CP-07)."""
+
+    acknowledgements_overdue: int = 0
+    reviews_due: int = 0
+    actions_due: int = 0
+    policies_due: int = 0
+
+    @property
+    def case_total(self) -> int:
+        return self.acknowledgements_overdue + self.reviews_due + self.actions_due
+
+    @property
+    def total(self) -> int:
+        return self.case_total + self.policies_due
+
+
+def digest_counts_for(*, user, today: datetime.date | None = None) -> DigestCounts:
+    """The daily digest's numbers for one user, counted only over cases they may see."""
+    today = today or timezone.localdate()
+    staff = staff_for(user)
+    policies_due = 0
+    if has_role(user, Role.ADMINISTRATOR):
+        from policies.selectors import policy_versions_review_due
+
+        policies_due = policy_versions_review_due(today=today).count()
+    if staff is None:
+        return DigestCounts(policies_due=policies_due)
+    visible = case_list_for(user)
+    mine = visible.filter(reviewer=staff)
+    return DigestCounts(
+        acknowledgements_overdue=mine.filter(status=Case.Status.NEW, acknowledge_by_date__lt=today).count(),
+        reviews_due=mine.filter(status__in=Case.OPEN_STATUSES, next_review_date__lte=today).count(),
+        actions_due=Action.objects.filter(
+            owner=staff,
+            status=Action.Status.OPEN,
+            due_date__lte=today,
+            case__in=visible.filter(status__in=Case.OPEN_STATUSES),
+        ).count(),
+        policies_due=policies_due,
+    )
+
+
+def digest_recipient_ids(*, today: datetime.date | None = None) -> set[int]:
+    """Users who may have something in today's digest (each is then counted through case_list_for)."""
+    from django.contrib.auth import get_user_model
+
+    today = today or timezone.localdate()
+    open_cases = Case.objects.filter(status__in=Case.OPEN_STATUSES)
+    staff_ids = set(
+        open_cases.filter(status=Case.Status.NEW, acknowledge_by_date__lt=today).values_list("reviewer", flat=True)
+    )
+    staff_ids |= set(open_cases.filter(next_review_date__lte=today).values_list("reviewer", flat=True))
+    staff_ids |= set(
+        Action.objects.filter(status=Action.Status.OPEN, due_date__lte=today, case__in=open_cases).values_list(
+            "owner", flat=True
+        )
+    )
+    staff_ids.discard(None)
+    users = set(StaffMember.objects.filter(pk__in=staff_ids).values_list("user_id", flat=True))
+    from policies.selectors import policy_versions_review_due
+
+    if policy_versions_review_due(today=today).exists():
+        users |= set(
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=Role.ADMINISTRATOR.value)
+            .values_list("pk", flat=True)
+        )
+    return users
+
+
+def digest_context(*, message) -> dict:
+    """The daily digest's numbers for its recipient on its date, counted when the e-mail is rendered
+    (registered with notifications in CasesConfig.ready()). Numbers and paths only (CP-07)."""
+    counts = digest_counts_for(user=message.recipient, today=message.due_date)
+    return {
+        "acknowledgements_overdue": counts.acknowledgements_overdue,
+        "reviews_due": counts.reviews_due,
+        "actions_due": counts.actions_due,
+        "policies_due": counts.policies_due,
+        "case_total": counts.case_total,
+        "cases_url": "/cases/",
+        "policies_url": "/policies/reviews/",
+    }
