@@ -3,11 +3,10 @@ a case the selector did not already allow (DESIGN §6)."""
 
 import django_filters
 from django import forms
-from django.db.models import Q
-from django.utils import timezone
 
 from cases.models import Case
 from people.models import Team
+from people.selectors import staff_for
 from policies.models import BoundaryCategory, Priority
 
 OPEN = "open"
@@ -65,15 +64,10 @@ class CaseQueueFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value != "yes":
             return queryset
-        today = timezone.localdate()
-        return queryset.filter(
-            Q(status=Case.Status.NEW, acknowledge_by_date__lt=today)
-            | Q(next_review_date__lt=today) & ~Q(status=Case.Status.CLOSED)
-            | Q(overdue_actions__gt=0)
-        )
+        return queryset.overdue()
 
     def filter_mine(self, queryset, name, value):
-        staff = getattr(self.user, "staff", None)
+        staff = staff_for(self.user)
         if value != "yes" or staff is None:
             return queryset
         return queryset.filter(reviewer=staff)

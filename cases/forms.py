@@ -10,13 +10,12 @@ refused with CaseConflict instead of overwriting someone else's change.
 from django import forms
 
 from cases.models import Action, ActionCheck, ActionTemplate, Outcome, RiskAssessment, RiskScaleLabel
+from cases.roles import REVIEWING_ROLES
 from core.forms import StyledFormMixin
-from core.roles import Role
 from people.models import StaffMember
 from policies.models import StatutoryPrompt
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-REVIEWING_ROLES = (Role.LINE_MANAGER, Role.SENIOR_MANAGER, Role.SAFEGUARDING_LEAD)
 
 
 def _yes_no(value) -> bool | None:
@@ -31,7 +30,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 def active_staff():
-    return StaffMember.objects.filter(is_active=True, user__is_active=True).select_related("user", "team")
+    return StaffMember.objects.active().select_related("user", "team")
 
 
 def reviewing_staff():

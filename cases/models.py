@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -49,6 +49,14 @@ class Outcome(models.TextChoices):
     NOT_SUBSTANTIATED = "not_substantiated", "Concern not substantiated"
     UNFOUNDED = "unfounded", "Concern unfounded"
     MALICIOUS = "malicious", "Concern malicious"
+
+
+class CaseQuerySet(models.QuerySet):
+    def overdue(self, today: datetime.date | None = None):
+        """Open cases with something past its date: the acknowledgement, the review, or an action."""
+        today = today or timezone.localdate()
+        late_actions = Action.objects.filter(Action.overdue_q(today), case=models.OuterRef("pk"))
+        return self.filter(Case.acknowledgement_overdue_q(today) | Case.review_overdue_q(today) | Exists(late_actions))
 
 
 class Case(models.Model):
@@ -143,6 +151,8 @@ class Case(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-opened_at", "-pk"]
         constraints = [
@@ -177,6 +187,20 @@ class Case(models.Model):
     @property
     def is_urgent(self) -> bool:
         return self.priority == Priority.URGENT
+
+    # "Overdue" means past its date: the day after the deadline. "Due" means on or past it (the digest and
+    # the dashboard list what is due today). Each rule is written once as a filter and once for a row.
+    @staticmethod
+    def acknowledgement_overdue_q(today: datetime.date) -> Q:
+        return Q(status=Case.Status.NEW, acknowledge_by_date__lt=today)
+
+    @staticmethod
+    def review_overdue_q(today: datetime.date) -> Q:
+        return Q(next_review_date__lt=today) & ~Q(status=Case.Status.CLOSED)
+
+    @staticmethod
+    def review_due_q(today: datetime.date) -> Q:
+        return Q(next_review_date__lte=today) & ~Q(status=Case.Status.CLOSED)
 
     def is_acknowledgement_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -422,6 +446,14 @@ class Action(models.Model):
 
     def __str__(self):
         return f"{self.case}: {self.template}"
+
+    @staticmethod
+    def overdue_q(today: datetime.date) -> Q:
+        return Q(status=Action.Status.OPEN, due_date__lt=today)
+
+    @staticmethod
+    def due_q(today: datetime.date) -> Q:
+        return Q(status=Action.Status.OPEN, due_date__lte=today)
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

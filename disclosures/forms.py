@@ -331,7 +331,7 @@ class DisclosureForm(StyledFormMixin, forms.Form):
         self.fields["category"].queryset = categories_for_kind(kind)
         # Only people in the organisation can be chosen; anything else posted is refused.
         self.fields["subjects"].queryset = (
-            StaffMember.objects.filter(is_active=True).exclude(pk=reporter.pk).select_related("user", "team")
+            StaffMember.objects.active().exclude(pk=reporter.pk).select_related("user", "team")
         )
         self.fields["subjects"].label_from_instance = PersonChoices.colleague
         self.fields["service_users"].queryset = ServiceUser.objects.select_related("team")

@@ -12,8 +12,3 @@ def disclosure_list_for(user) -> QuerySet[Disclosure]:
     return (
         Disclosure.objects.filter(reporter__user=user).select_related("category", "case").order_by("-created_at", "-pk")
     )
-
-
-def disclosure_get_for(user, pk: int) -> Disclosure:
-    """One of the user's own disclosures; raises Disclosure.DoesNotExist otherwise (the view gives 404)."""
-    return disclosure_list_for(user).get(pk=pk)

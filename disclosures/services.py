@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from cases.services import case_open_for, reference_next, timeline_add
+from cases.services import case_follow_up_add, case_open_for, reference_next
 from disclosures.models import Attachment, Disclosure, FollowUp
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import Relationship, ServiceUser, StaffMember
+from people.services import relationship_declare
 from policies.models import BoundaryCategory, DisclosureKind
 
 # Allowed attachments: extension -> (content type, magic-byte check or None).
@@ -161,13 +162,20 @@ def _relationships_register(*, disclosure: Disclosure) -> list[Relationship]:
     made = []
 
     def declare(**counterpart):
-        rel = Relationship(staff=reporter, kind=kind, began=began, **counterpart)
-        rel._history_user = reporter.user
-        rel._change_reason = f"declared in {disclosure.reference}"
-        rel.save()
-        made.append(rel)
+        made.append(
+            relationship_declare(
+                staff=reporter,
+                kind=kind,
+                began=began,
+                actor=reporter.user,
+                reason=f"declared in {disclosure.reference}",
+                **counterpart,
+            )
+        )
 
     for service_user in disclosure.service_users.all():
+        # The category "relationship with a former service user" says so even when the care record has not
+        # caught up yet.
         former = service_user.status == ServiceUser.Status.FORMER or disclosure.category.code == "former-service-user"
         counterpart = Relationship.Counterpart.FORMER_SERVICE_USER if former else Relationship.Counterpart.SERVICE_USER
         declare(counterpart=counterpart, service_user=service_user)
@@ -192,15 +200,9 @@ def followup_add(*, disclosure: Disclosure, author: StaffMember, text: str, uplo
     follow_up.save()
     if uploaded_file is not None:
         attachment_add(disclosure=disclosure, uploaded_by=author, uploaded_file=uploaded_file, follow_up=follow_up)
-    case = disclosure.case
-    timeline_add(case=case, actor=author.user, code="note", text=f"A follow-up was added to disclosure {disclosure}.")
-    if case.reviewer_id:
-        notification_queue(
-            recipient=case.reviewer.user,
-            template=OutboxMessage.Template.CASE_UPDATED,
-            link=f"/cases/{case.pk}/",
-            dedupe_key=f"followup:{follow_up.pk}:reviewer",
-        )
+    case_follow_up_add(
+        case=disclosure.case, actor=author.user, disclosure=disclosure, dedupe_key=f"followup:{follow_up.pk}:reviewer"
+    )
     audit_record(action="disclosures.followup.added", actor=author.user, obj=follow_up)
     return follow_up
 

@@ -65,9 +65,9 @@ def _own_disclosure_or_404(request, pk):
 
 def _support_for(reporter: StaffMember) -> dict:
     """Who the worker can talk to: their line manager and the speak-up guardians, by name."""
-    guardians = StaffMember.objects.filter(
-        is_active=True, user__groups__name=Role.SPEAK_UP_GUARDIAN.value
-    ).select_related("user")
+    guardians = (
+        StaffMember.objects.active().filter(user__groups__name=Role.SPEAK_UP_GUARDIAN.value).select_related("user")
+    )
     manager = reporter.line_manager
     return {
         "line_manager": manager.full_name if manager else "",

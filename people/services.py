@@ -1,8 +1,16 @@
 import datetime
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from people.models import Assignment, Relationship, ServiceUser, StaffMember
 from people.selectors import relationship_blocking_assignment, staff_managers_above
@@ -157,14 +165,6 @@ def assignment_end(*, assignment: Assignment, end_date: datetime.date | None = N
 
 def password_reset_email_send(*, user_id: int) -> None:
     """E-mail a one-time password-reset link to an active account (Django's token, valid PASSWORD_RESET_TIMEOUT)."""
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.tokens import default_token_generator
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
 
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email:
@@ -185,7 +185,8 @@ def password_reset_email_send(*, user_id: int) -> None:
     )
 
 
-# Added by the UI/foundation work (issue 2) for seed_demo; the register's screens will reuse it.
+# The relationships register has one writer: these services. Filing a disclosure declares an entry,
+# a case records its arrangement or its end, seed_demo declares the demo's entries.
 @transaction.atomic
 def relationship_declare(
     *,
@@ -201,6 +202,7 @@ def relationship_declare(
     arrangement: str = "",
     next_review_date: datetime.date | None = None,
     actor=None,
+    reason: str = "people.relationship.declared",
 ) -> Relationship:
     """Add a declared relationship to the register; with an agreed arrangement it is recorded as managed."""
     relationship = Relationship(
@@ -218,7 +220,33 @@ def relationship_declare(
         status=Relationship.Status.MANAGED if arrangement else Relationship.Status.DECLARED,
     )
     relationship._history_user = actor
-    relationship._change_reason = "people.relationship.declared"
+    relationship._change_reason = reason
     relationship.full_clean()
     relationship.save()
+    return relationship
+
+
+@transaction.atomic
+def relationship_record_arrangement(
+    *, relationship: Relationship, arrangement: str, next_review_date: datetime.date, actor, reason: str
+) -> Relationship:
+    """The arrangement agreed for a declared relationship: the entry becomes "managed" (seed 002 §10.1–10.3)."""
+    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    relationship.arrangement = arrangement
+    relationship.next_review_date = next_review_date
+    relationship.status = Relationship.Status.MANAGED
+    relationship._history_user = actor
+    relationship._change_reason = reason
+    relationship.save(update_fields=["arrangement", "next_review_date", "status"])
+    return relationship
+
+
+@transaction.atomic
+def relationship_end(*, relationship: Relationship, actor, reason: str) -> Relationship:
+    """The relationship has ended: it no longer needs an arrangement."""
+    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    relationship.status = Relationship.Status.ENDED
+    relationship._history_user = actor
+    relationship._change_reason = reason
+    relationship.save(update_fields=["status"])
     return relationship

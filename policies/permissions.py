@@ -2,6 +2,7 @@
 user may read active policies; only administrators import, publish, link and see drafts."""
 
 from core.roles import Role, has_role
+from people.selectors import staff_for
 from policies.models import PolicyVersion
 
 
@@ -17,5 +18,4 @@ def can_view_compliance(user) -> bool:
 
 def can_acknowledge_version(user, version: PolicyVersion) -> bool:
     """Staff acknowledge the active version of a policy; accounts without a staff record do not."""
-    staff = getattr(user, "staff", None) if user.is_authenticated else None
-    return staff is not None and staff.is_active and version.status == PolicyVersion.Status.ACTIVE
+    return staff_for(user) is not None and version.status == PolicyVersion.Status.ACTIVE

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.roles import Role, has_role
 from people.models import StaffMember
-from people.selectors import staff_reports_below
+from people.selectors import staff_for, staff_reports_below
 from policies.models import Acknowledgement, BoundaryCategory, Policy, PolicySection, PolicyVersion
 from policies.permissions import can_manage_policies
 
@@ -49,8 +49,7 @@ def policy_version_active(*, policy: Policy) -> PolicyVersion | None:
 
 def policy_versions_awaiting_acknowledgement(*, user) -> QuerySet[PolicyVersion]:
     """Active versions this user has not acknowledged yet (none for accounts without a staff record)."""
-    staff = getattr(user, "staff", None) if user.is_authenticated else None
-    if staff is None or not staff.is_active:
+    if staff_for(user) is None:
         return PolicyVersion.objects.none()
     return (
         PolicyVersion.objects.filter(status=ACTIVE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cases.models import (
@@ -15,6 +16,7 @@ from cases.selectors.visibility import case_list_for
 from core.roles import Role, has_role
 from people.models import StaffMember
 from people.selectors import staff_for
+from policies.selectors import policy_versions_review_due
 
 
 @dataclass(frozen=True)
@@ -41,21 +43,16 @@ def digest_counts_for(*, user, today: datetime.date | None = None) -> DigestCoun
     staff = staff_for(user)
     policies_due = 0
     if has_role(user, Role.ADMINISTRATOR):
-        from policies.selectors import policy_versions_review_due
-
         policies_due = policy_versions_review_due(today=today).count()
     if staff is None:
         return DigestCounts(policies_due=policies_due)
     visible = case_list_for(user)
     mine = visible.filter(reviewer=staff)
     return DigestCounts(
-        acknowledgements_overdue=mine.filter(status=Case.Status.NEW, acknowledge_by_date__lt=today).count(),
-        reviews_due=mine.filter(status__in=Case.OPEN_STATUSES, next_review_date__lte=today).count(),
+        acknowledgements_overdue=mine.filter(Case.acknowledgement_overdue_q(today)).count(),
+        reviews_due=mine.filter(Case.review_due_q(today)).count(),
         actions_due=Action.objects.filter(
-            owner=staff,
-            status=Action.Status.OPEN,
-            due_date__lte=today,
-            case__in=visible.filter(status__in=Case.OPEN_STATUSES),
+            Action.due_q(today), owner=staff, case__in=visible.filter(status__in=Case.OPEN_STATUSES)
         ).count(),
         policies_due=policies_due,
     )
@@ -63,22 +60,14 @@ def digest_counts_for(*, user, today: datetime.date | None = None) -> DigestCoun
 
 def digest_recipient_ids(*, today: datetime.date | None = None) -> set[int]:
     """Users who may have something in today's digest (each is then counted through case_list_for)."""
-    from django.contrib.auth import get_user_model
 
     today = today or timezone.localdate()
     open_cases = Case.objects.filter(status__in=Case.OPEN_STATUSES)
-    staff_ids = set(
-        open_cases.filter(status=Case.Status.NEW, acknowledge_by_date__lt=today).values_list("reviewer", flat=True)
-    )
-    staff_ids |= set(open_cases.filter(next_review_date__lte=today).values_list("reviewer", flat=True))
-    staff_ids |= set(
-        Action.objects.filter(status=Action.Status.OPEN, due_date__lte=today, case__in=open_cases).values_list(
-            "owner", flat=True
-        )
-    )
+    staff_ids = set(open_cases.filter(Case.acknowledgement_overdue_q(today)).values_list("reviewer", flat=True))
+    staff_ids |= set(open_cases.filter(Case.review_due_q(today)).values_list("reviewer", flat=True))
+    staff_ids |= set(Action.objects.filter(Action.due_q(today), case__in=open_cases).values_list("owner", flat=True))
     staff_ids.discard(None)
     users = set(StaffMember.objects.filter(pk__in=staff_ids).values_list("user_id", flat=True))
-    from policies.selectors import policy_versions_review_due
 
     if policy_versions_review_due(today=today).exists():
         users |= set(

@@ -8,7 +8,9 @@ nothing (AC-07). docs/cases.md describes each rule.
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import (
@@ -98,12 +100,15 @@ def case_queue_for(user) -> QuerySet[Case]:
     Subqueries rather than joins, so the counts are not multiplied by case_list_for's joins.
     Urgent cases first, then high, then the oldest first. (Owned by the case pages, issue 4.)
     """
-    from django.db import models
-    from django.db.models.functions import Coalesce
 
     today = timezone.localdate()
     open_actions = Action.objects.filter(case=models.OuterRef("pk"), status=Action.Status.OPEN)
-    overdue = open_actions.filter(due_date__lt=today).order_by().values("case").annotate(n=models.Count("pk"))
+    overdue = (
+        Action.objects.filter(Action.overdue_q(today), case=models.OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(n=models.Count("pk"))
+    )
     latest = RiskAssessment.objects.filter(case=models.OuterRef("pk")).order_by("-assessed_at", "-pk")
     rank = models.Case(
         models.When(priority=Priority.URGENT, then=models.Value(0)),

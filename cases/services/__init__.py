@@ -7,6 +7,7 @@ from cases.services.base import CaseConflict, CaseError, TransitionNotAllowed, t
 from cases.services.closure import case_close, case_reopen, case_send_back, case_sign_off
 from cases.services.moves import (
     case_acknowledge,
+    case_follow_up_add,
     case_note_add,
     case_set_review_date,
     case_start_action_plan,
@@ -33,6 +34,7 @@ __all__ = [
     "case_assess",
     "case_close",
     "case_escalate",
+    "case_follow_up_add",
     "case_note_add",
     "case_open_for",
     "case_reassign",

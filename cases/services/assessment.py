@@ -11,6 +11,7 @@ from cases.models import (
     RiskAssessment,
     TimelineEntry,
 )
+from cases.selectors import case_current_assessment, risk_band_for
 from cases.services.base import (
     CaseError,
     _lock,
@@ -57,7 +58,6 @@ def case_assess(
     expected_version: int | None = None,
 ) -> RiskAssessment:
     """Record a new risk assessment on the 5×5 matrix; it becomes the current one."""
-    from cases.selectors import case_current_assessment, risk_band_for
 
     case = _lock(case, expected_version)
     staff = _require_move(actor, case, "assess")

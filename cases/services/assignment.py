@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.services import audit_record
@@ -24,7 +25,8 @@ from cases.services.base import (
 from core.roles import holds_any
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
-from people.models import ServiceUser, StaffMember
+from people.models import Assignment, ServiceUser, StaffMember
+from people.services import assignment_create
 
 
 @transaction.atomic
@@ -33,10 +35,6 @@ def case_reassign_key_worker(
 ) -> None:
     """Hand a service user to another key worker through people.services.assignment_create, so its
     conflict check applies (seed 000 §4.2; seed 001 "proper handover")."""
-    from django.core.exceptions import ValidationError
-
-    from people.models import Assignment
-    from people.services import assignment_create
 
     case = _lock(case, expected_version)
     _require_move(actor, case, "change_key_worker")

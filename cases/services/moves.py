@@ -16,6 +16,7 @@ from cases.models import (
 from cases.permissions import can_act_on_case
 from cases.services.base import (
     CaseConflict,
+    _link,
     _lock,
     _move,
     _require,
@@ -24,6 +25,8 @@ from cases.services.base import (
     _today,
     timeline_add,
 )
+from notifications.models import OutboxMessage
+from notifications.services import notification_queue
 
 
 @transaction.atomic
@@ -92,4 +95,23 @@ def case_note_add(*, case: Case, actor, text: str, expected_version: int | None 
     _save(case, actor=actor, reason="cases.case.note_added")
     entry = timeline_add(case=case, actor=actor, code=TimelineEntry.Code.NOTE, text=text)
     audit_record(action="cases.case.note_added", actor=actor, obj=case)
+    return entry
+
+
+@transaction.atomic
+def case_follow_up_add(*, case: Case, actor, disclosure, dedupe_key: str) -> TimelineEntry:
+    """The worker added to a disclosure on this case: the case is locked and versioned like every change,
+    the timeline says so, and the reviewer is told (the reporter may not see the case, so no move applies)."""
+    case = _lock(case)
+    _save(case, actor=actor, reason="cases.case.follow_up_added")
+    entry = timeline_add(
+        case=case, actor=actor, code=TimelineEntry.Code.NOTE, text=f"A follow-up was added to disclosure {disclosure}."
+    )
+    if case.reviewer_id:
+        notification_queue(
+            recipient=case.reviewer.user,
+            template=OutboxMessage.Template.CASE_UPDATED,
+            link=_link(case),
+            dedupe_key=dedupe_key,
+        )
     return entry

@@ -13,6 +13,7 @@ from cases.models import (
     SubjectNotice,
     TimelineEntry,
 )
+from cases.permissions import can_reply_to_notice
 from cases.services.base import _link, _lock, _require, _require_move, _save, _today, timeline_add
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
@@ -76,7 +77,6 @@ def subject_notice_record(
 @transaction.atomic
 def subject_notice_reply(*, notice: SubjectNotice, actor, response: str) -> SubjectNotice:
     """The subject answers a notice: their side, on the timeline before any outcome."""
-    from cases.permissions import can_reply_to_notice
 
     _require(can_reply_to_notice(actor, notice), "Only the person this notice is addressed to can reply.")
     case = _lock(notice.case)

@@ -21,6 +21,7 @@ from cases.services.base import (
     timeline_add,
 )
 from people.models import Relationship
+from people.services import relationship_end, relationship_record_arrangement
 
 
 @transaction.atomic
@@ -36,18 +37,17 @@ def case_record_arrangement(
     "managed" (DESIGN §3 people; seed 002 §10.1–10.3)."""
     case = _lock(case, expected_version)
     _require_move(actor, case, "record_arrangement")
-    _require(case.relationship_id is not None, "This case has no entry in the relationships register.")
     arrangement = (arrangement or "").strip()
     _require(bool(arrangement), "Describe the arrangement agreed.")
     _require(next_review_date is not None, "Choose when the arrangement is next reviewed.")
     _require(next_review_date >= _today(), "The review date cannot be in the past.")
-    relationship = Relationship.objects.select_for_update().get(pk=case.relationship_id)
-    relationship.arrangement = arrangement
-    relationship.next_review_date = next_review_date
-    relationship.status = Relationship.Status.MANAGED
-    relationship._history_user = actor
-    relationship._change_reason = f"cases.case.arrangement_recorded {case.reference}"
-    relationship.save(update_fields=["arrangement", "next_review_date", "status"])
+    relationship = relationship_record_arrangement(
+        relationship=case.relationship,
+        arrangement=arrangement,
+        next_review_date=next_review_date,
+        actor=actor,
+        reason=f"cases.case.arrangement_recorded {case.reference}",
+    )
     _save(case, actor=actor, reason="cases.case.arrangement_recorded")
     timeline_add(
         case=case,
@@ -65,13 +65,10 @@ def case_relationship_end(*, case: Case, actor, reason: str, expected_version: i
     """Record that the relationship this case manages has ended (it no longer needs an arrangement)."""
     case = _lock(case, expected_version)
     _require_move(actor, case, "end_relationship")
-    _require(case.relationship_id is not None, "This case has no entry in the relationships register.")
     why = _require_reason(reason, "Say how the relationship ended.")
-    relationship = Relationship.objects.select_for_update().get(pk=case.relationship_id)
-    relationship.status = Relationship.Status.ENDED
-    relationship._history_user = actor
-    relationship._change_reason = f"cases.case.relationship_ended {case.reference}"
-    relationship.save(update_fields=["status"])
+    relationship = relationship_end(
+        relationship=case.relationship, actor=actor, reason=f"cases.case.relationship_ended {case.reference}"
+    )
     _save(case, actor=actor, reason="cases.case.relationship_ended")
     timeline_add(case=case, actor=actor, code=TimelineEntry.Code.NOTE, text=f"Relationship recorded as ended: {why}")
     audit_record(action="cases.case.relationship_ended", actor=actor, obj=case)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from audit.services import audit_record
+from cases.selectors import digest_counts_for, digest_recipient_ids
 from cases.services.base import _today
 from cases.services.rerouting import cases_reroute_leavers
 from notifications.models import OutboxMessage
@@ -17,9 +19,6 @@ def digest_queue(*, today: datetime.date | None = None) -> int:
     """Queue today's digest: one content-free e-mail per person with overdue acknowledgements, reviews
     or actions due (and, for administrators, policies due for review). Returns how many were queued now;
     running it again the same day queues nothing (the dedupe key is per person per date; JR-03, JR-07)."""
-    from django.contrib.auth import get_user_model
-
-    from cases.selectors import digest_counts_for, digest_recipient_ids
 
     today = today or _today()
     queued = 0
