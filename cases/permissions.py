@@ -99,6 +99,10 @@ def _has_review_date(case: Case) -> str | None:
     return "Set the date the arrangements will next be reviewed before moving the case to monitoring."
 
 
+def _names_service_user(case: Case) -> str | None:
+    return None if case.service_users.exists() else "This case names no service user."
+
+
 def _manages_relationship(case: Case) -> str | None:
     return None if case.relationship_id is not None else "This case has no entry in the relationships register."
 
@@ -160,12 +164,12 @@ MOVES: dict[str, Move] = {
         # signs off what the reviewer closed, or sends it back to be worked on.
         _m("set_review_date", WORKING),
         _m("assess", WORKING),
-        _m("answer_prompt", WORKING),
+        _m("answer_prompt", WORKING),  # the raised prompts, or any statutory route the reviewer considers
         _m("add_action", WORKING),
         _m("update_action", WORKING),
         _m("record_review", {S.ACTION_PLAN, S.MONITORING}),  # seed 002 §10.3: reviews of agreed arrangements
         _m("record_notice", WORKING),
-        _m("change_key_worker", WORKING),
+        _m("change_key_worker", WORKING, guard=_names_service_user),
         _m("record_arrangement", WORKING, guard=_manages_relationship),
         _m("end_relationship", WORKING, guard=_relationship_continues),
         _m("escalate", OPEN),

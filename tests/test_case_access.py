@@ -63,7 +63,7 @@ MOVES = {
     "subject_notice": REVIEWER,
     "escalate": REVIEWER,
     "reassign": OVERSEERS,
-    "key_worker": REVIEWER,
+    "key_worker": set(),  # the case names no service user
     "arrangement": set(),  # the case manages no relationship
     "relationship_end": set(),
     "close": REVIEWER,
