@@ -174,7 +174,7 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
         service_user_ids=service_user_ids,
         speak_up=speak_up,
     )
-    if existing is not None and existing.reviewer_id is not None and existing.reviewer_id not in excluded:
+    if existing is not None and existing.reviewer is not None and why_not_reviewer(existing.reviewer, excluded) is None:
         return _case_attach(
             case=existing,
             disclosure=disclosure,

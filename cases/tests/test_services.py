@@ -221,6 +221,25 @@ def test_only_the_reviewer_or_someone_it_was_shared_with_can_move_a_case(org):
     assert Case.objects.get(pk=case.pk).status == S.NEW
 
 
+def test_a_reviewer_past_their_end_date_can_no_longer_act_and_is_not_routed_cases(org):
+    """One meaning of "active": the end date counts for acting on a case as it does for routing."""
+    case = gift_case(org)
+    org.manager.end_date = TODAY() - datetime.timedelta(days=1)
+    org.manager.save()
+    with pytest.raises(services.CaseError, match="active member of staff"):
+        services.case_acknowledge(case=case, actor=org.manager.user)
+    assert gift_case(org).reviewer == org.senior
+
+
+def test_a_case_is_reassigned_only_to_someone_who_reviews_cases(org):
+    """The reviewing-role rule is the service's, not only the form's."""
+    case = gift_case(org)
+    with pytest.raises(services.CaseError, match="does not review cases"):
+        services.case_reassign(case=case, actor=org.manager.user, reviewer=org.colleague, reason="Workload.")
+    services.case_reassign(case=case, actor=org.manager.user, reviewer=org.other_manager, reason="Workload.")
+    assert Case.objects.get(pk=case.pk).reviewer == org.other_manager
+
+
 # ---------------------------------------------------------------- guards
 
 
