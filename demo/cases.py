@@ -3,7 +3,7 @@
 Every disclosure is filed, and every case moved, through the same services the pages use, with the
 clock set back to the day it happened (time-machine), so timelines, change history, audit events and
 deadlines read as they would have. The plan comes from a seeded random generator and the fixed
-demo.people.ANCHOR_DATE, so a re-run plans the same thing; it is skipped once the history exists.
+demo.context.ANCHOR_DATE, so a re-run plans the same thing; it is skipped once the history exists.
 
 Notifications for this history would have gone out at the time: they are marked sent, so starting
 the site does not print hundreds of old e-mails.
@@ -24,7 +24,7 @@ from cases import services as case_services
 from cases.models import Action, ActionCheck, ActionTemplate, Case, Outcome
 from cases.selectors import case_prompts_raised
 from core.roles import Role
-from demo.people import ANCHOR_DATE, DemoContext
+from demo.context import ANCHOR_DATE, DemoContext
 from disclosures.models import Disclosure
 from disclosures.services import disclosure_draft_save, disclosure_submit
 from notifications.models import OutboxMessage

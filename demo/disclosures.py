@@ -8,7 +8,7 @@ disclosure whose reporter already has one with the same narrative is skipped.
 import datetime
 from dataclasses import dataclass, field
 
-from demo.people import ANCHOR_DATE, DemoContext
+from demo.context import ANCHOR_DATE, DemoContext
 from disclosures.models import Disclosure
 from disclosures.services import disclosure_draft_save, disclosure_submit
 from people.models import ServiceUser, StaffMember

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.contrib.auth import get_user_model
 
-from demo.people import ANCHOR_DATE, DemoContext
+from demo.context import ANCHOR_DATE, DemoContext
 from people.models import StaffMember
 from policies.models import BoundaryCategory, Policy, PolicySection, PolicyVersion
 from policies.parsing import parse_policy

@@ -8,7 +8,7 @@ the process itself with the embedded defaults, on a worker when REDIS_URL is set
 
 from django.contrib.auth import get_user_model
 
-from demo.people import ANCHOR_DATE, DemoContext
+from demo.context import ANCHOR_DATE, DemoContext
 from reporting.models import LessonReview, QuarterlyReport
 from reporting.periods import Quarter
 from reporting.selectors import lessons_for_review

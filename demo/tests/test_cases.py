@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from cases.models import Case, TimelineEntry
-from demo.people import ANCHOR_DATE
+from demo.context import ANCHOR_DATE
 from notifications.models import OutboxMessage
 from reporting.models import QuarterlyReport
 

@@ -11,9 +11,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from demo.context import ANCHOR_DATE, DemoContext
 from demo.disclosures import seed_disclosures
 from demo.management.commands.seed_demo import DEMO_STEPS
-from demo.people import ANCHOR_DATE, DemoContext, seed_assignments
+from demo.people import seed_assignments
 from demo.policies import BOUNDARIES, SOCIAL_MEDIA, seed_policies
 from people.models import StaffMember
 from policies.models import Acknowledgement, BoundaryCategory, Policy, PolicySection, PolicyVersion

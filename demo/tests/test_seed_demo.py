@@ -1,4 +1,4 @@
-"""manage.py seed_demo: the demo organisation of docs/demo.md (demo/people.py).
+"""manage.py seed_demo: the demo organisation of docs/demo.md (demo/organisation.py, demo/people.py).
 
 The organisation is seeded once for the module (demo/tests/conftest.py); each test runs in a savepoint.
 The command's options, which need an empty database, are in test_seed_demo_command.py."""
@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from core.roles import Role
-from demo.people import DEFAULT_PASSWORD
+from demo.context import DEFAULT_PASSWORD
 from people.models import Assignment, CarerOrRelative, Relationship, ServiceUser, StaffMember, Team
 from people.selectors import relationship_blocking_assignment, staff_managers_above
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
-from demo.people import DEFAULT_PASSWORD
+from demo.context import DEFAULT_PASSWORD
 from people.models import Team
 
 User = get_user_model()

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from demo.people import DEFAULT_PASSWORD as DEMO_PASSWORD
+from demo.context import DEFAULT_PASSWORD as DEMO_PASSWORD
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -9,18 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.cases import seed_case_history
+from demo.context import DEFAULT_PASSWORD, DemoContext
 from demo.disclosures import seed_disclosures
-from demo.people import (
-    DEFAULT_PASSWORD,
-    DemoContext,
-    seed_accounts,
-    seed_assignments,
-    seed_carers,
-    seed_relationships,
-    seed_service_users,
-    seed_staff,
-    seed_teams,
-)
+from demo.organisation import seed_accounts, seed_staff, seed_teams
+from demo.people import seed_assignments, seed_carers, seed_relationships, seed_service_users
 from demo.policies import seed_policies
 from demo.reporting import seed_reports
 
