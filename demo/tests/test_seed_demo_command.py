@@ -19,6 +19,7 @@ def _seed(*args):
 
 @pytest.mark.django_db
 def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(settings):
+    """AS-13: the demo's shared password and `admin` account never reach a live system by accident."""
     settings.DEBUG = False
     with pytest.raises(CommandError, match="only runs with DEBUG on.*--force"):
         _seed()

@@ -117,6 +117,7 @@ def test_an_end_date_in_the_past_makes_a_leaver_even_when_active_says_yes(org):
 
 
 def test_the_import_is_recorded_in_the_audit_trail_with_counts_and_no_personal_data(org):
+    """AU-06: the audit event keeps counts, never names or staff numbers."""
     import_fixture("staff.csv", staff_import, actor=org.administrator)
     event = AuditEvent.objects.get(action="people.staff.imported")
     assert event.actor == org.administrator
