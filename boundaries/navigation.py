@@ -80,7 +80,7 @@ NAV_ITEMS: list[NavItem] = [
         "What you have told us, your drafts, and what is happening with each.",
         _can_file_disclosure,
     ),
-    # Case review (issue 4): the queue for those who review or oversee cases; notices for a subject.
+    # Case review: the queue for those who review or oversee cases; notices for a subject.
     NavItem(
         "Cases",
         "cases:list",
@@ -93,7 +93,7 @@ NAV_ITEMS: list[NavItem] = [
         "Something raised about your work that a manager has shared with you, and your reply.",
         _has_notices,
     ),
-    # Policies (issue 5): every signed-in user reads them; managers see their teams' acknowledgements.
+    # Policies: every signed-in user reads them; managers see their teams' acknowledgements.
     NavItem("Policies", "policies:list", "Read the boundaries policies and confirm you have read them.", _signed_in),
     NavItem(
         "Team compliance",
@@ -107,7 +107,7 @@ NAV_ITEMS: list[NavItem] = [
         "Policies whose review date is near or past; import and publish new versions.",
         _any_role(Role.ADMINISTRATOR),
     ),
-    # Quarterly reports (issue 6): the same rule as reporting.permissions.can_view_reports.
+    # Quarterly reports: the same rule as reporting.permissions.can_view_reports.
     NavItem(
         "Quarterly reports",
         "reporting:list",

@@ -1,4 +1,4 @@
-"""Input parsing for the case review pages (issue 4). Forms only parse and validate what was typed;
+"""Input parsing for the case review pages. Forms only parse and validate what was typed;
 every rule (may this move happen now? is the date allowed?) lives in cases.services, which raises
 CaseError with a message the page shows.
 

@@ -1,4 +1,4 @@
-"""The case review pages (issue 4). Ids only in paths, never content (CP-03). Every URL here is in
+"""The case review pages. Ids only in paths, never content (CP-03). Every URL here is in
 tests/test_case_access.py's access table; its completeness test fails when one is missing."""
 
 from django.urls import path

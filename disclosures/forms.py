@@ -1,4 +1,4 @@
-"""The guided disclosure form (issue 3): step 1 the kind, step 2 the category, step 3 the details.
+"""The guided disclosure form: step 1 the kind, step 2 the category, step 3 the details.
 
 Forms only parse and validate input for a screen; every write goes through disclosures.services.
 No form takes status, reporter, case or reference from the request (IN-05): those are set by

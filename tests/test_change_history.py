@@ -1,4 +1,4 @@
-"""Every model of the apps keeps its change history (issues 2 to 6), except the few named below."""
+"""Every model of the apps keeps its change history (DI-06), except the few named below."""
 
 import pytest
 from django.apps import apps

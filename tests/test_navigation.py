@@ -31,13 +31,13 @@ EXPECTED_CARDS = {
     "Administration": {"administrator"},
     "Tell us about a boundary issue": STAFF,
     "My disclosures": STAFF,
-    # Case review (issue 4): roles that review or oversee cases; notices only once one is addressed to you.
+    # Case review: roles that review or oversee cases; notices only once one is addressed to you.
     "Cases": {"manager", "senior", "safeguarding", "hr", "guardian"},
     "Notices about you": set(),
     "Policies": set(PERSONAS),
     "Team compliance": {"manager", "senior"},
     "Policy reviews due": {"administrator"},
-    # Quarterly reports (issue 6): reporting.permissions.can_view_reports.
+    # Quarterly reports: reporting.permissions.can_view_reports.
     "Quarterly reports": {"committee", "safeguarding", "senior"},
     # The audit-trail viewer: audit.permissions.can_read_audit_trail (only the auditor).
     "Audit trail": {"auditor"},

@@ -147,7 +147,7 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="boundaries@localhost")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
-# Disclosures and cases (issue 3). Attachments: one file at most this size.
+# Disclosures and cases. Attachments: one file at most this size (IN-09).
 DISCLOSURE_ATTACHMENT_MAX_BYTES = env.int("DISCLOSURE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Working days a reviewer has to acknowledge a new case (DESIGN §4), weekends skipped.
 CASE_ACK_DAYS_URGENT = env.int("CASE_ACK_DAYS_URGENT", default=1)

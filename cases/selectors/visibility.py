@@ -98,7 +98,7 @@ def case_queue_for(user) -> QuerySet[Case]:
     """The review queue: case_list_for(user) with what the list page shows, in a fixed number of queries.
 
     Subqueries rather than joins, so the counts are not multiplied by case_list_for's joins.
-    Urgent cases first, then high, then the oldest first. (Owned by the case pages, issue 4.)
+    Urgent cases first, then high, then the oldest first.
     """
 
     today = timezone.localdate()

@@ -1,4 +1,4 @@
-"""The case pages (issue 4): each form's happy path and error path, the queue's filters and its fixed
+"""The case pages: each form's happy path and error path, the queue's filters and its fixed
 query count, the case page's contents, the audit of every view, and navigation.
 
 State is built through the real services (cases.tests.factories); the pages are driven through the

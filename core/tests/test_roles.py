@@ -1,4 +1,4 @@
-"""Roles are groups made by a data migration; has_role answers "does this user hold role X" (issue 2)."""
+"""Roles are groups made by a data migration; has_role answers "does this user hold role X"."""
 
 from django.contrib.auth.models import AnonymousUser, Group
 

@@ -1,5 +1,5 @@
 """seed_demo's case history (demo/cases.py): two years of cases moved through the services at the dates they
-happened, the demo manager's queue with a case in each state, and the quarterly reports (issues 4 and 6).
+happened, the demo manager's queue with a case in each state, and the quarterly reports.
 
 The organisation is seeded once for the module (demo/tests/conftest.py); each test runs in a savepoint."""
 

@@ -1,5 +1,5 @@
-"""seed_demo files a few disclosures of every kind through the same service the form uses (issue 3;
-demo/disclosures.py). The organisation is seeded once for the module (demo/tests/conftest.py)."""
+"""seed_demo files a few disclosures of every kind through the same service the form uses
+(demo/disclosures.py). The organisation is seeded once for the module (demo/tests/conftest.py)."""
 
 from io import StringIO
 

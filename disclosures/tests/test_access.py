@@ -3,8 +3,8 @@
 The worker pages show a worker their own disclosures only. Everyone else – the colleague a concern
 is about, the reviewer, senior managers, the safeguarding lead, HR, the guardian, and the roles with
 no staff record (committee, auditor, administrator, a superuser) – gets 404, never 403, so the page
-does not even reveal that the record exists (DESIGN §6). The case-review pages (next issue) are where
-reviewers read disclosures.
+does not even reveal that the record exists (DESIGN §6). Reviewers read disclosures on the case-review
+pages (tests/test_case_access.py).
 """
 
 import pytest

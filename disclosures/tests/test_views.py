@@ -1,4 +1,4 @@
-"""The worker's disclosure pages, driven through the views as a worker would (issue 3).
+"""The worker's disclosure pages, driven through the views as a worker would.
 
 Each of the four kinds is filed end to end; bad input gives a clear message and keeps what was
 typed; drafts, follow-ups and downloads; CSRF (IN-04), over-posting (IN-05), escaping (IN-02),

@@ -1,4 +1,4 @@
-"""Yes/no questions about people: "is line manager of Y" (issue 2). Role questions: core/tests/test_roles.py."""
+"""Yes/no questions about people: "is line manager of Y". Role questions: core/tests/test_roles.py."""
 
 from people.permissions import is_line_manager_of
 

@@ -1,4 +1,5 @@
-"""people.services.relationship_declare, added for seed_demo (issue 2); the register's own screens will reuse it."""
+"""people.services.relationship_declare: the one way to add an entry to the relationships register
+(filing a disclosure, seed_demo)."""
 
 import datetime
 

@@ -1,5 +1,5 @@
-"""Once a policy version is published its text never changes (issue 5: "an active version's text is
-never edited – a change is a new version"). The services refuse it and the admin shows such versions
+"""Once a policy version is published its text never changes: a change is a new version (DESIGN §3
+"policies", docs/policies.md). The services refuse it and the admin shows such versions
 read-only; on PostgreSQL these triggers refuse it too, whoever asks:
 
 - policies_policyversion: no change to policy, label or body once the version is not a draft; the

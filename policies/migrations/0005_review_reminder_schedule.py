@@ -1,6 +1,6 @@
 """Schedule the daily policy review reminder (policies.tasks.policy_review_reminders_send) with
-celery beat's database scheduler: 07:00 Europe/London every day. The case-review issue will fold
-it into the general daily digest."""
+celery beat's database scheduler: 07:00 Europe/London every day. cases migration 0004 switches it
+off and policies migration 0006 removes it: the daily case digest took it over."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""How the five real policies in ../shared/seeds/ split (issue 5's closing note), checked in detail.
+"""How the five real policies in ../shared/seeds/ split into sections, checked in detail.
 
 test_parsing.py holds the project's own fixture for each style; these tests pin what the parser
 makes of the real documents, so a change that breaks one of them shows up. They skip when the

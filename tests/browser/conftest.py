@@ -49,7 +49,7 @@ def browser(django_db_setup):  # django_db_setup first: see its docstring below
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
-    """Added by the UI/foundation work (issue 2) so serialized_rollback works in browser tests.
+    """Makes serialized_rollback work in browser tests.
 
     Playwright's sync API runs an asyncio loop in the test thread, and Django's connections are
     asgiref-local, so once it has started a test sees a new connection object: one without the copy

@@ -1,4 +1,4 @@
-"""Browser: the demo-style line manager works their queue (issue 4 "Done when"): acknowledges a case,
+"""Browser: the demo-style line manager works their queue: acknowledges a case,
 records a risk assessment, adds two actions, sets a review date, and closes another case with an
 outcome. axe finds no serious or critical problem on any page of the journey (including a page
 showing the error summary), and nothing is fetched from another origin (CP-05).

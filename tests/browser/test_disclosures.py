@@ -1,4 +1,4 @@
-"""The demo worker files a gift disclosure on a phone (issue 3 "Done when"): kind → category →
+"""The demo worker files a gift disclosure on a phone: kind → category →
 details → send, sees the reference, then finds it in their list. axe finds no serious or critical
 problem on any page of the journey, and nothing is fetched from another origin (CP-05).
 """

@@ -1,4 +1,4 @@
-"""Issue 3, JR-01/JR-03 through the pages: a worker files with the broker unreachable.
+"""JR-01/JR-03 through the pages: a worker files with the broker unreachable.
 
 tests/integration/test_broker_down.py stops a real Redis under the filing *service* and a real
 worker. This test drives the worker's own pages instead, with Celery pointed at a Redis address

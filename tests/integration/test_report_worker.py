@@ -1,4 +1,4 @@
-"""The quarterly report compiled by a real Celery worker through Redis (JR-02, JR-03; issue 6).
+"""The quarterly report compiled by a real Celery worker through Redis (JR-02, JR-03).
 
 Runs whenever REDIS_URL and a PostgreSQL DATABASE_URL are set; required in CI."""
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
     help = "Import a policy document (plain text or Markdown) as a draft version, split into sections."
 
     def create_parser(self, prog_name, subcommand, **kwargs):
-        # The issue asks for --version (the policy's); Django's own --version gives way to it.
+        # --version is the policy's version label (docs/policies.md); Django's own --version gives way to it.
         return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
 
     def add_arguments(self, parser):
