@@ -86,7 +86,7 @@ class BoundaryCategory(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
-    # The sections that govern this category (issue 5), shown as "what the policy says" on the
+    # The sections that govern this category, shown as "what the policy says" on the
     # disclosure form. Links point at one version's sections; publishing a new version carries
     # them over by section number (policies.services.policy_version_publish).
     policy_sections = models.ManyToManyField(
@@ -112,7 +112,7 @@ class BoundaryCategory(models.Model):
 
 
 # ---------------------------------------------------------------------------------------------
-# The policy library (issue 5): policies, versions, sections, acknowledgements.
+# The policy library: policies, versions, sections, acknowledgements.
 # ---------------------------------------------------------------------------------------------
 
 
