@@ -202,7 +202,7 @@ def waiting_for(user) -> list[Waiting]:
     """What waits for this user today, most pressing first; only rows with something in them."""
     from django.urls import reverse
 
-    from cases.models import Case
+    from cases.models import Case, PatternAlert
     from cases.permissions import can_sign_off_case
     from cases.selectors import case_list_for, digest_counts_for, notice_list_for
     from policies.selectors import policy_versions_awaiting_acknowledgement
@@ -220,7 +220,12 @@ def waiting_for(user) -> list[Waiting]:
         Waiting(sum(can_sign_off_case(user, case) for case in visible.filter(status=Case.Status.CLOSURE_REVIEW)),
                 "case waiting for your closure sign-off", "cases waiting for your closure sign-off",
                 f"{cases}?status=closure_review"),
+        Waiting(counts.decisions_due, "plan to decide before its date", "plans to decide before their dates",
+                f"{cases}?mine=yes", overdue=False),
         Waiting(counts.reviews_due, "case review due", "case reviews due", f"{cases}?mine=yes"),
+        Waiting(PatternAlert.objects.filter(state=PatternAlert.State.NEW).count() if has_role(
+                    user, Role.SAFEGUARDING_LEAD) else 0,
+                "new pattern across cases", "new patterns across cases", reverse("cases:patterns")),
         Waiting(counts.actions_due, "action of yours due", "actions of yours due", cases),
         Waiting(notice_list_for(user).filter(response="").count(), "notice about you to read",
                 "notices about you to read", reverse("cases:notices")),

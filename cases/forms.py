@@ -9,11 +9,21 @@ refused with CaseConflict instead of overwriting someone else's change.
 
 from django import forms
 
-from cases.models import Action, ActionCheck, ActionTemplate, Outcome, RiskAssessment, RiskScaleLabel
+from cases.models import (
+    Action,
+    ActionCheck,
+    ActionTemplate,
+    Outcome,
+    PatternAlert,
+    RiskAssessment,
+    RiskScaleLabel,
+    VariationDecision,
+)
 from cases.roles import REVIEWING_ROLES
+from cases.selectors import person_label, staff_concerned
 from core.forms import StyledFormMixin
 from people.models import StaffMember
-from policies.models import StatutoryPrompt
+from policies.models import Part, StatutoryPrompt
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -250,7 +260,7 @@ class SubjectNoticeForm(CaseForm):
     told_date = forms.DateField(label="When", required=False, widget=DateInput, help_text="Leave blank for today.")
 
     def setup(self):
-        self.fields["subject"].queryset = self.case.subjects.select_related("user", "team")
+        self.fields["subject"].queryset = staff_concerned(case=self.case).select_related("user", "team")
 
 
 class NoticeReplyForm(CaseFormMixin, forms.Form):
@@ -332,3 +342,69 @@ class CloseForm(CaseForm):
 
 class NoteForm(CaseForm):
     text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SupportForm(CaseForm):
+    """Support offered to a member of staff harmed or affected (seed 001 "Sexualised behaviour")."""
+
+    staff = StaffChoiceField(label="Who was offered support", queryset=StaffMember.objects.none())
+    what = forms.CharField(
+        label="What support was offered",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example a debrief, occupational health, counselling, a change of rota.",
+    )
+    offered_by = StaffChoiceField(label="Offered by", queryset=StaffMember.objects.none())
+    offered_date = forms.DateField(label="When", required=False, widget=DateInput, help_text="Leave blank for today.")
+
+    def setup(self):
+        harmed = self.case.involvements.filter(part=Part.HARMED, staff__isnull=False).values("staff")
+        self.fields["staff"].queryset = StaffMember.objects.filter(pk__in=harmed).select_related("user", "team")
+        self.fields["offered_by"].queryset = active_staff()
+
+
+class ChangePartForm(CaseForm):
+    """The reviewer corrects the part someone plays, with a reason."""
+
+    involvement = forms.ModelChoiceField(label="Who", queryset=None, widget=forms.RadioSelect)
+    part = forms.ChoiceField(
+        label="Their part",
+        choices=[(v, label) for v, label in Part.choices if v != Part.RAISED],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def setup(self):
+        self.fields["involvement"].queryset = (
+            self.case.involvements.exclude(part=Part.RAISED)
+            .select_related("staff__user", "staff__team", "service_user", "carer__service_user")
+            .order_by("pk")
+        )
+        self.fields["involvement"].label_from_instance = lambda i: f"{person_label(i)} – {i.get_part_display()}"
+
+
+class VariationDecisionForm(CaseForm):
+    """A decision on a plan that stretches a boundary, before its date (seed 000 §5.7–5.8)."""
+
+    decision = forms.ChoiceField(
+        label="Your decision", choices=VariationDecision.Decision.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="Why", widget=forms.Textarea(attrs={"rows": 3}), help_text="The worker will read this."
+    )
+    conditions = forms.CharField(
+        label="Conditions",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only if agreed with conditions: one a line. Each becomes an action for the worker, due on the day.",
+    )
+
+
+class PatternStateForm(StyledFormMixin, forms.Form):
+    """The safeguarding lead records what happened with a pattern across cases."""
+
+    state = forms.ChoiceField(label="What has happened", choices=PatternAlert.State.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

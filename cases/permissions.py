@@ -17,11 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from cases.models import Case, SubjectNotice
+from django.utils import timezone
+
+from cases.models import Case, SubjectNotice, VariationDecision
 from cases.roles import OVERSEER_ROLES, QUEUE_ROLES
 from cases.selectors import case_is_visible_to, case_list_for, notice_list_for
 from core.roles import holds_any
 from people.selectors import staff_for
+from policies.models import Part
 
 S = Case.Status
 
@@ -103,6 +106,30 @@ def _names_service_user(case: Case) -> str | None:
     return None if case.service_users.exists() else "This case names no service user."
 
 
+def _names_someone_concerned(case: Case) -> str | None:
+    if case.involvements.filter(part=Part.CONCERNED, staff__isnull=False).exists():
+        return None
+    return "No member of staff is the person concerned in this case."
+
+
+def _names_someone_harmed(case: Case) -> str | None:
+    if case.involvements.filter(part=Part.HARMED, staff__isnull=False).exists():
+        return None
+    return "No member of staff is harmed or affected in this case."
+
+
+def _variation_to_decide(case: Case) -> str | None:
+    if case.activity_date is None or _decided(case):
+        return "There is no plan waiting for a decision on this case."
+    if case.activity_date < timezone.localdate():
+        return "The date of the planned activity has passed: record what happened in a note instead."
+    return None
+
+
+def _decided(case: Case) -> bool:
+    return VariationDecision.objects.filter(case=case).exists()
+
+
 def _manages_relationship(case: Case) -> str | None:
     return None if case.relationship_id is not None else "This case has no entry in the relationships register."
 
@@ -168,7 +195,10 @@ MOVES: dict[str, Move] = {
         _m("add_action", WORKING),
         _m("update_action", WORKING),
         _m("record_review", {S.ACTION_PLAN, S.MONITORING}),  # seed 002 §10.3: reviews of agreed arrangements
-        _m("record_notice", WORKING),
+        _m("record_notice", WORKING, guard=_names_someone_concerned),  # the person whose conduct is in question
+        _m("record_support", WORKING, guard=_names_someone_harmed),  # the person harmed or affected
+        _m("change_part", WORKING),
+        _m("decide_variation", WORKING, guard=_variation_to_decide),  # seed 000 §5.7–5.8, before the date
         _m("change_key_worker", WORKING, guard=_names_service_user),
         _m("record_arrangement", WORKING, guard=_manages_relationship),
         _m("end_relationship", WORKING, guard=_relationship_continues),

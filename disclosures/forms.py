@@ -348,7 +348,7 @@ class DisclosureForm(StyledFormMixin, forms.Form):
         if kind == K.INCIDENT:
             self.fields["narrative"].label = "What happened?"
         if kind == K.VARIATION:
-            self.fields["narrative"].label = "Anything else your manager should know"
+            self.fields["narrative"].label = "Anything else your manager should know (optional)"
             self.fields["service_users"].label = "Which service user is the plan for?"
         self._style()
 

@@ -92,7 +92,8 @@ def disclosure_validate_for_submit(*, disclosure: Disclosure) -> None:
         errors.setdefault("category", []).append("Choose what this is about.")
     elif not category.is_active or not category.applies_to(disclosure.kind):
         errors.setdefault("category", []).append("That choice does not fit this kind of report; choose another.")
-    if not disclosure.narrative.strip():
+    if not disclosure.narrative.strip() and disclosure.kind != DisclosureKind.VARIATION:
+        # A variation request's plan is its account (seed 000 §5.7): the extra text is optional.
         errors.setdefault("narrative", []).append("Say what happened, in your own words.")
     if disclosure.occurred_date and disclosure.occurred_date > timezone.localdate():
         errors.setdefault("occurred_date", []).append("The date cannot be in the future.")

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import audit_record
-from cases.models import Case
+from cases.models import Case, VariationDecision
 from core.roles import Role
 from disclosures import services
 from disclosures.forms import (
@@ -116,6 +116,8 @@ def _render_detail(request, disclosure, follow_up_form, status=200):
         + [PersonChoices.service_user(s) for s in disclosure.service_users.all()]
         + [PersonChoices.carer(c) for c in disclosure.carers.select_related("service_user")],
         "support": _support_for(request.user.staff),
+        # The decision on a plan and its conditions are the worker's to read (seed 000 §5.7–5.8).
+        "variation_decision": VariationDecision.objects.filter(case=case).first() if case else None,
     }
     return render(request, "disclosures/disclosure_detail.html", context, status=status)
 

@@ -26,6 +26,8 @@ class OutboxMessage(models.Model):
         SUBJECT_REPLIED = "subject_replied", "The subject replied to a notice"
         DAILY_DIGEST = "daily_digest", "Daily digest of overdue and due items"
         REPORT_READY = "report_ready", "A quarterly report is ready"
+        VARIATION_DECIDED = "variation_decided", "A decision on the plan the recipient put forward"
+        PATTERN_ALERT = "pattern_alert", "A pattern across cases for the safeguarding lead"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -34,6 +34,24 @@ class StatutoryPrompt(models.TextChoices):
     HR_INVESTIGATION = "hr_investigation", "HR disciplinary investigation"
 
 
+class Part(models.TextChoices):
+    """The part a person plays in a case (seed 002 §7; seed 001 "Sexualised behaviour"; seed 000 §4)."""
+
+    RAISED = "raised", "Raised it"
+    CONCERNED = "concerned", "Person concerned"  # whose conduct is in question
+    HARMED = "harmed", "Harmed or affected"
+    SERVICE_USER = "service_user", "Service user involved"
+    RELATIVE = "relative", "Carer or relative involved"
+    COLLEAGUE = "colleague", "Colleague involved"
+    GIVER = "giver", "Gave or offered a gift"
+    PARTY = "party", "Party to the relationship"
+
+
+# The parts a disclosure of this category gives the people it names; a concern always makes the worker
+# who raised it "raised it" and the colleagues named "concerned".
+PART_FIELDS = ("worker_part", "service_user_part", "relative_part", "colleague_part")
+
+
 class BoundaryCategory(models.Model):
     """One entry of the boundaries taxonomy; seeded by migration 0002, editable by administrators."""
 
@@ -67,6 +85,35 @@ class BoundaryCategory(models.Model):
         "closure needs a second person",
         default=False,
         help_text="Closing a case in this category needs a senior manager or safeguarding lead to sign off.",
+    )
+
+    worker_part = models.CharField(
+        "part of the worker who tells us",
+        max_length=20,
+        choices=Part.choices,
+        default=Part.CONCERNED,
+        help_text="In a self-declaration or incident: the part the worker filing it plays.",
+    )
+    service_user_part = models.CharField(
+        "part of the service users named",
+        max_length=20,
+        choices=Part.choices,
+        default=Part.SERVICE_USER,
+        help_text="A gift from a service user makes them the giver whatever this says.",
+    )
+    relative_part = models.CharField(
+        "part of the carers or relatives named",
+        max_length=20,
+        choices=Part.choices,
+        default=Part.RELATIVE,
+        help_text="A gift from a carer or relative makes them the giver whatever this says.",
+    )
+    colleague_part = models.CharField(
+        "part of the colleagues named",
+        max_length=20,
+        choices=Part.choices,
+        default=Part.COLLEAGUE,
+        help_text="In a self-declaration or incident (in a concern, the colleagues named are concerned).",
     )
 
     class Questions(models.TextChoices):

@@ -66,6 +66,9 @@ MOVES = {
     "key_worker": set(),  # the case names no service user
     "arrangement": set(),  # the case manages no relationship
     "relationship_end": set(),
+    "record_support": set(),  # nobody in this case is harmed or affected
+    "change_part": REVIEWER,
+    "decide_variation": set(),  # not a variation request
     "close": REVIEWER,
     "sign_off": set(),  # not in CLOSURE_REVIEW
     "send_back": set(),
@@ -85,6 +88,12 @@ def expected(name: str, persona: str, method: str) -> int | set[int]:
     if name == "notice_reply":
         # Only the subject it is addressed to; an empty reply re-shows the form with its error.
         return 405 if method == "get" else (200 if persona == "subject" else 404)
+    if name == "patterns":
+        # The safeguarding lead's page of patterns across cases; 404 for everyone else.
+        return 405 if method == "post" else (200 if persona == "safeguarding" else 404)
+    if name == "pattern_state":
+        # POST only; the pattern named here does not exist, so even the lead gets 404.
+        return 405 if method == "get" else 404
     if name in READS:
         return 405 if method == "post" else (200 if persona in SEES_CASE else 404)
     if persona not in SEES_CASE:
@@ -96,7 +105,7 @@ def expected(name: str, persona: str, method: str) -> int | set[int]:
     return 200 if method == "get" else {200, 302, 409}
 
 
-TABLE_NAMES = {"list", "notices", "notice_reply", *READS, *MOVES}
+TABLE_NAMES = {"list", "notices", "notice_reply", "patterns", "pattern_state", *READS, *MOVES}
 
 
 def case_url_names() -> set[str]:
@@ -163,8 +172,10 @@ def _hr_template():
 
 
 def url_for(name: str, w) -> str:
-    if name in ("list", "notices"):
+    if name in ("list", "notices", "patterns"):
         return reverse(f"cases:{name}")
+    if name == "pattern_state":
+        return reverse("cases:pattern_state", args=[999999])
     if name == "notice_reply":
         return reverse("cases:notice_reply", args=[w.notice.pk])
     if name == "action_status":

@@ -152,6 +152,10 @@ DISCLOSURE_ATTACHMENT_MAX_BYTES = env.int("DISCLOSURE_ATTACHMENT_MAX_BYTES", def
 # Working days a reviewer has to acknowledge a new case (DESIGN §4), weekends skipped.
 CASE_ACK_DAYS_URGENT = env.int("CASE_ACK_DAYS_URGENT", default=1)
 CASE_ACK_DAYS_DEFAULT = env.int("CASE_ACK_DAYS_DEFAULT", default=5)
+# Other cases about the same people shown beside a case, and how long before a planned activity a
+# variation request must be decided (seed 000 §5.7–5.8: risk-assessed and agreed before it happens).
+AROUND_CASE_MONTHS = env.int("AROUND_CASE_MONTHS", default=24)
+VARIATION_DECISION_DAYS_BEFORE = env.int("VARIATION_DECISION_DAYS_BEFORE", default=2)
 # Notifications outbox (docs/notifications.md): pending messages older than this are
 # published again by the relay, which is how mail written while Redis was down goes out.
 NOTIFICATIONS_RELAY_AFTER_SECONDS = env.int("NOTIFICATIONS_RELAY_AFTER_SECONDS", default=60)

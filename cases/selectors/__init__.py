@@ -2,6 +2,18 @@
 
 from cases.selectors.closure import case_closure_problems, case_needs_sign_off
 from cases.selectors.history import HistoryLine, case_history
+from cases.selectors.involvement import (
+    AroundRow,
+    PatternRow,
+    PatternView,
+    PersonRow,
+    case_around,
+    case_patterns_for,
+    case_people,
+    months_before,
+    pattern_rows_for,
+    person_label,
+)
 from cases.selectors.people import (
     case_exclusions,
     escalation_targets_for,
@@ -12,7 +24,14 @@ from cases.selectors.people import (
     sign_off_candidates,
     why_not_reviewer,
 )
-from cases.selectors.prompts import PROMPT_RULES, PromptRule, case_prompts_raised, case_prompts_unanswered
+from cases.selectors.prompts import (
+    PROMPT_RULES,
+    STAFF_PROMPTS,
+    PromptRule,
+    case_prompts_raised,
+    case_prompts_unanswered,
+    staff_concerned,
+)
 from cases.selectors.reminders import DigestCounts, digest_context, digest_counts_for, digest_recipient_ids
 from cases.selectors.risk import case_current_assessment, case_current_band, risk_band_for
 from cases.selectors.visibility import (
@@ -25,10 +44,21 @@ from cases.selectors.visibility import (
 )
 
 __all__ = [
+    "AroundRow",
+    "PatternRow",
+    "PatternView",
+    "PersonRow",
+    "case_around",
+    "case_patterns_for",
+    "case_people",
+    "months_before",
+    "pattern_rows_for",
+    "person_label",
     "DigestCounts",
     "HistoryLine",
     "PROMPT_RULES",
     "PromptRule",
+    "STAFF_PROMPTS",
     "case_closure_problems",
     "case_current_assessment",
     "case_current_band",
@@ -53,5 +83,6 @@ __all__ = [
     "role_holders",
     "sign_off_candidates",
     "staff_close_colleagues",
+    "staff_concerned",
     "why_not_reviewer",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from cases.models import (
     Case,
     Outcome,
@@ -11,7 +13,8 @@ from cases.models import (
     RiskAssessment,
 )
 from cases.selectors.risk import case_current_assessment, risk_band_for
-from policies.models import StatutoryPrompt
+from people.models import StaffMember
+from policies.models import Part, StatutoryPrompt
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,19 @@ PROMPT_RULES: tuple[PromptRule, ...] = (
 )
 
 
+# Prompts about a member of staff's own conduct: raised only when a member of staff is the person concerned,
+# never for someone harmed or affected (seed 001 "Sexualised behaviour"; seed 002 §7.5).
+STAFF_PROMPTS = frozenset({P.HR_INVESTIGATION, P.REGULATOR, P.DBS})
+
+
+def staff_concerned(*, case: Case) -> QuerySet[StaffMember]:
+    """The members of staff whose conduct the case is about (their part: "Person concerned"). A case with
+    no record of parts (opened before parts were recorded) counts its subjects."""
+    if not case.involvements.exists():
+        return case.subjects.all()
+    return StaffMember.objects.filter(pk__in=case.involvements.filter(part=Part.CONCERNED).values("staff"))
+
+
 def _case_facts(*, case: Case, assessment: RiskAssessment | None, outcome: str | None) -> set[str]:
 
     facts: set[str] = set()
@@ -62,7 +78,7 @@ def _case_facts(*, case: Case, assessment: RiskAssessment | None, outcome: str |
         band = risk_band_for(assessment.score)
         if assessment.factor_vulnerable and band is not None and band.is_high:
             facts.add("high_risk_to_vulnerable")
-    if case.subjects.exclude(registration_body="").exists():
+    if staff_concerned(case=case).exclude(registration_body="").exists():
         facts.add("subject_registered")
     removal = case.hr_referred_at is not None or (outcome or case.outcome) == Outcome.DISCIPLINARY
     if removal and "factor_vulnerable" in facts:
@@ -82,6 +98,8 @@ def case_prompts_raised(*, case: Case, outcome: str | None = None) -> list[str]:
     for rule in PROMPT_RULES:
         if rule.when in facts:
             raised |= set(rule.prompts)
+    if "hr_referred" not in facts and not staff_concerned(case=case).exists():
+        raised -= STAFF_PROMPTS
     return [code for code in StatutoryPrompt.values if code in raised]
 
 

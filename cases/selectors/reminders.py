@@ -24,13 +24,14 @@ class DigestCounts:
     """How many things wait for one person today: numbers only (CP-07)."""
 
     acknowledgements_overdue: int = 0
+    decisions_due: int = 0
     reviews_due: int = 0
     actions_due: int = 0
     policies_due: int = 0
 
     @property
     def case_total(self) -> int:
-        return self.acknowledgements_overdue + self.reviews_due + self.actions_due
+        return self.acknowledgements_overdue + self.decisions_due + self.reviews_due + self.actions_due
 
     @property
     def total(self) -> int:
@@ -50,6 +51,7 @@ def digest_counts_for(*, user, today: datetime.date | None = None) -> DigestCoun
     mine = visible.filter(reviewer=staff)
     return DigestCounts(
         acknowledgements_overdue=mine.filter(Case.acknowledgement_overdue_q(today)).count(),
+        decisions_due=mine.filter(Case.decision_due_q(today)).count(),
         reviews_due=mine.filter(Case.review_due_q(today)).count(),
         actions_due=Action.objects.filter(
             Action.due_q(today), owner=staff, case__in=visible.filter(status__in=Case.OPEN_STATUSES)
@@ -65,6 +67,7 @@ def digest_recipient_ids(*, today: datetime.date | None = None) -> set[int]:
     open_cases = Case.objects.filter(status__in=Case.OPEN_STATUSES)
     staff_ids = set(open_cases.filter(Case.acknowledgement_overdue_q(today)).values_list("reviewer", flat=True))
     staff_ids |= set(open_cases.filter(Case.review_due_q(today)).values_list("reviewer", flat=True))
+    staff_ids |= set(open_cases.filter(Case.decision_due_q(today)).values_list("reviewer", flat=True))
     staff_ids |= set(Action.objects.filter(Action.due_q(today), case__in=open_cases).values_list("owner", flat=True))
     staff_ids.discard(None)
     users = set(StaffMember.objects.filter(pk__in=staff_ids).values_list("user_id", flat=True))
@@ -84,6 +87,7 @@ def digest_context(*, message) -> dict:
     counts = digest_counts_for(user=message.recipient, today=message.due_date)
     return {
         "acknowledgements_overdue": counts.acknowledgements_overdue,
+        "decisions_due": counts.decisions_due,
         "reviews_due": counts.reviews_due,
         "actions_due": counts.actions_due,
         "policies_due": counts.policies_due,

@@ -14,12 +14,15 @@ from cases.services.moves import (
     case_start_monitoring,
 )
 from cases.services.notices import subject_notice_record, subject_notice_reply
+from cases.services.patterns import pattern_alert_set_state, patterns_check
+from cases.services.people import involvement_change_part, involvements_add_for, support_offered_record
 from cases.services.references import acknowledge_by_date_for, reference_next, working_days_after
 from cases.services.relationships import case_record_arrangement, case_relationship_end
 from cases.services.reminders import cases_daily_reminders_send, digest_queue
 from cases.services.rerouting import cases_reroute_for, cases_reroute_leavers
 from cases.services.reviews import review_record
 from cases.services.routing import Routing, RoutingError, case_open_for, reviewer_choose
+from cases.services.variations import variation_dates, variation_decide, working_days_before
 
 __all__ = [
     "CaseConflict",
@@ -51,12 +54,20 @@ __all__ = [
     "cases_reroute_for",
     "cases_reroute_leavers",
     "digest_queue",
+    "involvement_change_part",
+    "involvements_add_for",
+    "pattern_alert_set_state",
+    "patterns_check",
     "prompt_answer",
     "reference_next",
     "review_record",
     "reviewer_choose",
     "subject_notice_record",
     "subject_notice_reply",
+    "support_offered_record",
     "timeline_add",
+    "variation_dates",
+    "variation_decide",
     "working_days_after",
+    "working_days_before",
 ]

@@ -14,6 +14,7 @@ from cases.models import (
     TimelineEntry,
 )
 from cases.permissions import can_reply_to_notice
+from cases.selectors import staff_concerned
 from cases.services.base import _link, _lock, _require, _require_move, _save, _today, timeline_add
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
@@ -37,7 +38,11 @@ def subject_notice_record(
     """Record what the subject was told; they read exactly this text and may reply (fairness)."""
     case = _lock(case, expected_version)
     staff = _require_move(actor, case, "record_notice")
-    _require(case.subjects.filter(pk=subject.pk).exists(), f"{subject.full_name} is not a subject of this case.")
+    _require(
+        staff_concerned(case=case).filter(pk=subject.pk).exists(),
+        f"{subject.full_name} is not the person concerned in this case: record support offered to someone "
+        "harmed or affected instead.",
+    )
     told = (told or "").strip()
     _require(bool(told), "Write what the subject was told.")
     told_date = told_date or _today()

@@ -3,6 +3,7 @@ docs/routing.md). cases never imports disclosures: case_open_for reads the discl
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -14,7 +15,10 @@ from cases.models import (
 )
 from cases.selectors import exclusions_for, first_free_holder, role_holders, why_not_reviewer
 from cases.services.base import timeline_add
+from cases.services.patterns import patterns_check
+from cases.services.people import involvements_add_for
 from cases.services.references import acknowledge_by_date_for, reference_next
+from cases.services.variations import variation_dates
 from core.roles import Role
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
@@ -198,12 +202,14 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
         team=subjects[0].team,
         acknowledge_by_date=acknowledge_by_date_for(priority=priority),
         relationship=relationship,
+        **variation_dates(activity=_activity_date(disclosure)),
     )
     case._history_user = actor
     case._change_reason = "cases.case.opened"
     case.save()
     case.subjects.set(subjects)
     case.service_users.set(service_user_ids)
+    involvements_add_for(case=case, disclosure=disclosure, actor=actor)
 
     timeline_add(case=case, actor=actor, code=TimelineEntry.Code.OPENED, text=f"Opened for disclosure {disclosure}.")
     if existing is not None:
@@ -244,7 +250,18 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
     if urgent:
         _alert_safeguarding_leads(case=case, actor=actor, excluded=excluded | routing.excluded)
     audit_record(action="cases.case.opened", actor=actor, obj=case)
+    patterns_check(case=case, actor=actor)
     return case
+
+
+def _activity_date(disclosure) -> datetime.date | None:
+    """A variation request's planned date, from the worker's answer (seed 000 §5.7–5.8)."""
+    if disclosure.kind != DisclosureKind.VARIATION:
+        return None
+    try:
+        return datetime.date.fromisoformat(str((disclosure.details or {}).get("when", "")))
+    except ValueError:
+        return None
 
 
 def _alert_safeguarding_leads(*, case: Case, actor, excluded: dict[int, str]) -> None:
@@ -291,6 +308,7 @@ def _case_attach(
     case.save(update_fields=changed)
     if case.is_restricted:
         case.restricted_to.add(disclosure.reporter, *disclosure.subjects.all())
+    involvements_add_for(case=case, disclosure=disclosure, actor=actor)
     timeline_add(
         case=case,
         actor=actor,
@@ -307,4 +325,5 @@ def _case_attach(
     if urgent:
         _alert_safeguarding_leads(case=case, actor=actor, excluded=excluded)
     audit_record(action="cases.case.disclosure_attached", actor=actor, obj=case)
+    patterns_check(case=case, actor=actor)
     return case

@@ -25,7 +25,7 @@ from cases.tests.factories import answer_all_prompts, assess, template
 from cases.views import PAGES
 from disclosures.tests.factories import disclosure_file
 from people.tests.factories import ServiceUserFactory
-from policies.models import StatutoryPrompt
+from policies.models import Part, StatutoryPrompt
 
 S = Case.Status
 SOON = timezone.localdate() + datetime.timedelta(days=14)
@@ -132,6 +132,19 @@ def _attempt(move: str, case: Case, user, org) -> None:
             case=case, actor=user, reviewer=org.other_manager, reason="Workload."
         ),
         "note": lambda: services.case_note_add(case=case, actor=user, text="Spoke to the worker."),
+        "record_support": lambda: services.support_offered_record(
+            case=case, actor=user, staff=org.worker, what="A debrief.", offered_by=org.manager
+        ),
+        "change_part": lambda: services.involvement_change_part(
+            case=case,
+            actor=user,
+            involvement=case.involvements.exclude(part=Part.RAISED).first(),
+            part=Part.HARMED,
+            reason="Corrected.",
+        ),
+        "decide_variation": lambda: services.variation_decide(
+            case=case, actor=user, decision="agreed", reason="A good plan."
+        ),
     }
     assert set(calls) == set(MOVES), "every move in the table is tried here"
     calls[move]()

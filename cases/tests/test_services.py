@@ -90,7 +90,7 @@ def test_the_table_of_moves_allows_exactly_the_status_moves_of_the_design():
 
 
 # =============================================================================================
-# Issue 4: the review workflow, through the services (docs/cases.md).
+# The review workflow, through the services (docs/cases.md).
 # =============================================================================================
 
 import itertools  # noqa: E402
@@ -453,6 +453,7 @@ def test_every_category_raises_the_prompts_in_its_taxonomy_entry(org):
     for category in categories:
         case = Case(category=category, team=org.north_a, acknowledge_by_date=TODAY(), reference=f"T-{category.pk}")
         case.save()
+        case.subjects.add(org.worker)  # a member of staff whose conduct is in question
         raised = case_prompts_raised(case=case)
         assert set(category.statutory_prompts) <= set(raised), category.code
         assert raised == [c for c in StatutoryPrompt.values if c in raised]  # in a stable order
@@ -617,7 +618,7 @@ def test_a_notice_that_names_the_reporter_is_refused(org):
         services.subject_notice_record(
             case=case, actor=org.manager.user, subject=org.colleague, told=f"{org.worker.full_name} told us."
         )
-    with pytest.raises(services.CaseError, match="not a subject"):
+    with pytest.raises(services.CaseError, match="not the person concerned"):
         services.subject_notice_record(case=case, actor=org.manager.user, subject=org.worker, told="Hello.")
 
 

@@ -214,8 +214,9 @@ def test_no_e_mail_carries_case_content(org, django_capture_on_commit_callbacks)
 
     templates = set(OutboxMessage.objects.values_list("template", flat=True))
     T = OutboxMessage.Template
-    # Every notification that filing sends was exercised (case review sends the others, tested in cases/).
-    assert templates == {T.CASE_NEW, T.CASE_URGENT, T.CASE_UPDATED, T.DISCLOSURE_RECEIPT}
+    # Every notification that filing sends was exercised (case review sends the others, tested in cases/):
+    # three cases around one service user within a year are a pattern, so the safeguarding lead is told.
+    assert templates == {T.CASE_NEW, T.CASE_URGENT, T.CASE_UPDATED, T.DISCLOSURE_RECEIPT, T.PATTERN_ALERT}
     assert len(mail.outbox) == OutboxMessage.objects.count()
     forbidden = ["CANARY", "Canary", "QZX", *(c.name for c in {d.category for d in filed})]
     forbidden += [label for _, label in DisclosureKind.choices]

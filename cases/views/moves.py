@@ -1,237 +1,25 @@
-"""The case review pages (issue 4): the reviewer's queue, everything about one case on one page,
-one page per move, the change history, and the subject's own notices.
+"""One page per move: GET shows its form, POST calls one service (see cases.views)."""
 
-Every view is thin (STYLE.md): find the case through case_list_for(user) → 404 when it is not
-theirs to see (AC-03, AC-05, AC-07); ask cases.permissions.moves_for whether this move is open to
-them now → 403 when it is not; call one service, which asks the same table; CaseError → its message
-on the page with everything typed kept (409 for CaseConflict); success → back to the case with a
-message. Templates get the set of moves (`"close" in moves`) and never re-implement a rule.
-"""
+from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from audit.services import audit_record
 from cases import forms as f
 from cases import services
-from cases.filters import CaseQueueFilter
-from cases.models import SPEAK_UP_REPORTER, Action, Case, RiskBand, RiskScaleLabel
-from cases.permissions import MOVES, can_open_case_queue, can_see_notices, move_refusal, moves_for, moves_waiting
+from cases.models import Action, RiskBand, RiskScaleLabel
+from cases.permissions import MOVES, move_refusal
 from cases.selectors import (
     case_closure_problems,
-    case_current_assessment,
-    case_history,
-    case_list_for,
     case_prompts_raised,
-    case_queue_for,
-    case_timeline,
     escalation_targets_for,
-    notice_list_for,
 )
 from cases.services import CaseConflict, CaseError
-from core.roles import Role, has_role
-from policies.models import StatutoryPrompt
-from policies.selectors import category_guidance_sections
-
-S = Case.Status
-
-
-def _case_or_404(request, pk) -> Case:
-    return get_object_or_404(case_list_for(request.user), pk=pk)
-
-
-def _band_for(score, bands):
-    if score is None:
-        return None
-    return next((b for b in bands if b.min_score <= score <= b.max_score), None)
-
-
-class People:
-    """How a person is named on a case page. On a speak-up case only the guardian sees who raised it
-    (DESIGN §5, §6; AC-04): everyone else reads "the person who raised it" wherever the reporter
-    appears – as the filer of a disclosure, the author of a follow-up, or an actor in the timeline."""
-
-    def __init__(self, user, case: Case, disclosures):
-        self.hide = case.is_speak_up and not has_role(user, Role.SPEAK_UP_GUARDIAN)
-        self.reporter_user_ids = {d.reporter.user_id for d in disclosures}
-        self.reporter_staff_ids = {d.reporter_id for d in disclosures}
-        # case_history gives names, not ids: the reporter's possible display names.
-        self.reporter_names = {n for d in disclosures for n in (d.reporter.full_name, d.reporter.user.username)}
-
-    def name(self, name: str) -> str:
-        return SPEAK_UP_REPORTER if self.hide and name in self.reporter_names else name
-
-    def user(self, user) -> str:
-        if user is None:
-            return "Boundaries"
-        if self.hide and user.pk in self.reporter_user_ids:
-            return SPEAK_UP_REPORTER
-        return user.get_full_name() or user.username
-
-    def staff(self, staff) -> str:
-        if staff is None:
-            return ""
-        if self.hide and staff.pk in self.reporter_staff_ids:
-            return SPEAK_UP_REPORTER
-        return staff.full_name
-
-
-# The queue ---------------------------------------------------------------------------------
-
-
-@dataclass
-class QueueRow:
-    case: Case
-    band: RiskBand | None
-    next_deadline: object
-    deadline_label: str
-    overdue: list[str]
-    age_days: int
-
-
-def _queue_row(case: Case, bands, today) -> QueueRow:
-    deadlines = []
-    if case.status == S.NEW:
-        deadlines.append((case.acknowledge_by_date, "Acknowledge"))
-    if case.is_open and case.next_review_date:
-        deadlines.append((case.next_review_date, "Review"))
-    if case.is_open and case.next_action_due:
-        deadlines.append((case.next_action_due, "Action due"))
-    next_deadline, label = min(deadlines, key=lambda d: d[0]) if deadlines else (None, "")
-    overdue = []
-    if case.is_acknowledgement_overdue(today):
-        overdue.append("Acknowledgement overdue")
-    if case.is_review_overdue(today):
-        overdue.append("Review overdue")
-    if case.overdue_actions:
-        overdue.append(f"{case.overdue_actions} action{'s' if case.overdue_actions != 1 else ''} overdue")
-    age_days = (today - timezone.localtime(case.opened_at).date()).days
-    return QueueRow(case, _band_for(case.current_score, bands), next_deadline, label, overdue, age_days)
-
-
-@require_GET
-def case_list(request):
-    """The review queue: the cases this user may see, filtered; a fixed number of queries."""
-    if not can_open_case_queue(request.user):
-        raise PermissionDenied
-    queue = CaseQueueFilter(request.GET, queryset=case_queue_for(request.user), user=request.user)
-    bands = list(RiskBand.objects.all())
-    today = timezone.localdate()
-    rows = [_queue_row(case, bands, today) for case in queue.qs] if queue.is_valid() else []
-    return render(request, "cases/case_list.html", {"filter": queue, "rows": rows, "today": today})
-
-
-# One case ----------------------------------------------------------------------------------
-
-
-def _detail_context(request, case: Case) -> dict:
-    user = request.user
-    disclosures = list(
-        case.disclosures.select_related("category", "reporter__user")
-        .prefetch_related("subjects__user", "subjects__team", "service_users", "carers", "attachments")
-        .prefetch_related("follow_ups__author__user", "follow_ups__attachments")
-        .order_by("submitted_at", "pk")
-    )
-    people = People(user, case, disclosures)
-    bands = list(RiskBand.objects.all())
-    scale = {(s.axis, s.value): s for s in RiskScaleLabel.objects.all()}
-    assessments = list(case.assessments.select_related("assessed_by__user"))
-    current = case_current_assessment(case=case)
-    raised = case_prompts_raised(case=case)
-    answers_by_prompt = {a.prompt: a for a in case.prompt_answers.select_related("answered_by__user")}
-    actions = list(case.actions.select_related("template", "owner__user"))
-    return {
-        "case": case,
-        "moves": moves_for(user, case),
-        "waiting": moves_waiting(user, case),
-        "people": people,
-        "disclosures": [
-            {
-                "disclosure": d,
-                "reporter": people.staff(d.reporter),
-                "attachments": [a for a in d.attachments.all() if a.follow_up_id is None],
-                "follow_ups": [(fu, people.staff(fu.author)) for fu in d.follow_ups.all()],
-                "details": [(key.replace("_", " ").capitalize(), value) for key, value in (d.details or {}).items()],
-            }
-            for d in disclosures
-        ],
-        "subjects": list(case.subjects.select_related("user", "team")),
-        "service_users": list(case.service_users.all()),
-        "current": current,
-        "current_band": _band_for(current.score, bands) if current else None,
-        "residual_band": _band_for(current.residual_score, bands) if current else None,
-        "current_labels": {
-            "likelihood": scale.get(("likelihood", current.likelihood)),
-            "consequence": scale.get(("consequence", current.consequence)),
-            "residual_likelihood": scale.get(("likelihood", current.residual_likelihood)),
-            "residual_consequence": scale.get(("consequence", current.residual_consequence)),
-        }
-        if current
-        else {},
-        "current_factors": [
-            str(current._meta.get_field(name).verbose_name) for name in current.FACTOR_FIELDS if getattr(current, name)
-        ]
-        if current
-        else [],
-        "assessments": [(a, _band_for(a.score, bands), _band_for(a.residual_score, bands)) for a in assessments],
-        "prompts": [(code, StatutoryPrompt(code).label, answers_by_prompt.get(code)) for code in raised],
-        "other_answers": [a for code, a in answers_by_prompt.items() if code not in raised],
-        "actions": actions,
-        "today": timezone.localdate(),
-        "reviews": list(
-            case.reviews.select_related("reviewed_by__user").prefetch_related("action_checks__action__template")
-        ),
-        "notices": list(case.subject_notices.select_related("subject__user", "told_by__user")),
-        "timeline": [(entry, people.user(entry.actor)) for entry in case_timeline(case=case)],
-        "guidance_sections": list(category_guidance_sections(category=case.category)),
-        "note_form": f.NoteForm(case=case),
-        "confirm_form": f.ConfirmForm(case=case),
-        "action_status_choices": Action.Status.choices,
-    }
-
-
-@require_GET
-def case_detail(request, pk):
-    """Everything about a case on one page; every view is audited (AU-01)."""
-    case = _case_or_404(request, pk)
-    audit_record(action="cases.case.viewed", actor=request.user, obj=case)
-    return render(request, "cases/case_detail.html", _detail_context(request, case))
-
-
-@require_GET
-def case_history_view(request, pk):
-    """Who changed what and when, in plain words (core's case_history, from simple-history)."""
-    case = _case_or_404(request, pk)
-    disclosures = list(case.disclosures.select_related("reporter__user"))
-    people = People(request.user, case, disclosures)
-    audit_record(action="cases.case.history_viewed", actor=request.user, obj=case)
-    rows = [(line, people.name(line.who)) for line in case_history(case=case)]
-    return render(request, "cases/case_history.html", {"case": case, "rows": rows})
-
-
-@require_GET
-def attachment_download(request, pk, attachment_id):
-    """A file from one of the case's disclosures, for those who may see the case (IN-09; audited)."""
-    case = _case_or_404(request, pk)
-    # cases never imports disclosures (DESIGN §2): reach the attachment model through the reverse relation.
-    attachment_model = case.disclosures.model.attachments.rel.related_model
-    attachment = get_object_or_404(attachment_model.objects.filter(disclosure__case=case), pk=attachment_id)
-    audit_record(action="cases.attachment.downloaded", actor=request.user, obj=attachment)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
+from cases.views.common import S, _band_for, _case_or_404
 
 # Moves -------------------------------------------------------------------------------------
 
@@ -405,6 +193,30 @@ PAGES = {
         button="Send back",
         intro="Refuse sign-off and say what is missing.",
     ),
+    "record_support": MovePage(
+        "Record support offered",
+        "record_support",
+        f.SupportForm,
+        "Support recorded.",
+        button="Save",
+        intro="Someone harmed or affected is offered support, not told about a concern against them.",
+    ),
+    "change_part": MovePage(
+        "Correct someone's part",
+        "change_part",
+        f.ChangePartForm,
+        "Part corrected.",
+        button="Save",
+        intro="For example: the worker who received the comments is harmed, not the person concerned.",
+    ),
+    "decide_variation": MovePage(
+        "Decide on the plan",
+        "decide_variation",
+        f.VariationDecisionForm,
+        "Decision recorded. The worker can read it and has been told there is news.",
+        button="Save the decision",
+        intro="Agree the plan, agree it with conditions, or decline it, before the date it would happen.",
+    ),
     "relationship_end": MovePage(
         "Record that the relationship ended",
         "end_relationship",
@@ -497,6 +309,13 @@ case_escalate = _simple(
 case_reassign = _simple("reassign", _call(services.case_reassign, "reviewer", "reason"))
 case_key_worker = _simple("key_worker", _call(services.case_reassign_key_worker, "service_user", "new_key_worker"))
 case_relationship_end = _simple("relationship_end", _call(services.case_relationship_end, "reason"))
+case_record_support = _simple(
+    "record_support", _call(services.support_offered_record, "staff", "what", "offered_by", "offered_date")
+)
+case_change_part = _simple("change_part", _call(services.involvement_change_part, "involvement", "part", "reason"))
+case_decide_variation = _simple(
+    "decide_variation", _call(services.variation_decide, "decision", "reason", "conditions")
+)
 case_arrangement = _simple("arrangement", _call(services.case_record_arrangement, "arrangement", "next_review_date"))
 
 
@@ -536,43 +355,3 @@ def case_action_status(request, pk, action_id):
         ),
         obj_getter=lambda c: get_object_or_404(c.actions.select_related("template"), pk=action_id),
     )
-
-
-# The subject's own page --------------------------------------------------------------------
-
-
-def _notices_or_404(request):
-    if not can_see_notices(request.user):
-        raise Http404
-    return list(notice_list_for(request.user))
-
-
-def _render_notices(request, notices, *, bound=None, status=200):
-    """Each notice shows only what the subject was told (never the case, its reference or who raised it)."""
-    rows = [(n, bound[1] if bound and bound[0] == n.pk else f.NoticeReplyForm(prefix=f"n{n.pk}")) for n in notices]
-    return render(request, "cases/notices.html", {"rows": rows}, status=status)
-
-
-@require_GET
-def notice_list(request):
-    """Notices about you: what you were told about a concern, with a reply form."""
-    notices = _notices_or_404(request)
-    return _render_notices(request, notices)
-
-
-@require_POST
-def notice_reply(request, pk):
-    notices = _notices_or_404(request)
-    notice = next((n for n in notices if n.pk == pk), None)
-    if notice is None:
-        raise Http404
-    form = f.NoticeReplyForm(request.POST, prefix=f"n{notice.pk}")
-    if not form.is_valid():
-        return _render_notices(request, notices, bound=(notice.pk, form))
-    try:
-        services.subject_notice_reply(notice=notice, actor=request.user, response=form.cleaned_data["response"])
-    except CaseError as exc:
-        form.add_error(None, str(exc))
-        return _render_notices(request, notices, bound=(notice.pk, form))
-    messages.success(request, "Thank you. Your reply has been sent to the manager reviewing it.")
-    return redirect("cases:notices")

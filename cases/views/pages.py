@@ -1,0 +1,191 @@
+"""The review queue, everything about one case on one page, its change history and its files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from audit.services import audit_record
+from cases import forms as f
+from cases.filters import CaseQueueFilter
+from cases.models import Action, Case, RiskBand, RiskScaleLabel, VariationDecision
+from cases.permissions import can_open_case_queue, moves_for, moves_waiting
+from cases.selectors import (
+    case_around,
+    case_current_assessment,
+    case_history,
+    case_patterns_for,
+    case_people,
+    case_prompts_raised,
+    case_queue_for,
+    case_timeline,
+)
+from cases.views.common import People, S, _band_for, _case_or_404
+from policies.models import StatutoryPrompt
+from policies.selectors import category_guidance_sections
+
+# The queue ---------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueRow:
+    case: Case
+    band: RiskBand | None
+    next_deadline: object
+    deadline_label: str
+    overdue: list[str]
+    age_days: int
+
+
+def _queue_row(case: Case, bands, today) -> QueueRow:
+    deadlines = []
+    if case.status == S.NEW:
+        deadlines.append((case.acknowledge_by_date, "Acknowledge"))
+    if case.is_open and case.decision_due_date:
+        deadlines.append((case.decision_due_date, "Decide the plan"))
+    if case.is_open and case.next_review_date:
+        deadlines.append((case.next_review_date, "Review"))
+    if case.is_open and case.next_action_due:
+        deadlines.append((case.next_action_due, "Action due"))
+    next_deadline, label = min(deadlines, key=lambda d: d[0]) if deadlines else (None, "")
+    overdue = []
+    if case.is_acknowledgement_overdue(today):
+        overdue.append("Acknowledgement overdue")
+    if case.is_review_overdue(today):
+        overdue.append("Review overdue")
+    if case.is_decision_overdue(today):
+        overdue.append("Decision overdue")
+    if case.overdue_actions:
+        overdue.append(f"{case.overdue_actions} action{'s' if case.overdue_actions != 1 else ''} overdue")
+    age_days = (today - timezone.localtime(case.opened_at).date()).days
+    return QueueRow(case, _band_for(case.current_score, bands), next_deadline, label, overdue, age_days)
+
+
+@require_GET
+def case_list(request):
+    """The review queue: the cases this user may see, filtered; a fixed number of queries."""
+    if not can_open_case_queue(request.user):
+        raise PermissionDenied
+    queue = CaseQueueFilter(request.GET, queryset=case_queue_for(request.user), user=request.user)
+    bands = list(RiskBand.objects.all())
+    today = timezone.localdate()
+    rows = [_queue_row(case, bands, today) for case in queue.qs] if queue.is_valid() else []
+    return render(request, "cases/case_list.html", {"filter": queue, "rows": rows, "today": today})
+
+
+# One case ----------------------------------------------------------------------------------
+
+
+def _detail_context(request, case: Case) -> dict:
+    user = request.user
+    disclosures = list(
+        case.disclosures.select_related("category", "reporter__user")
+        .prefetch_related("subjects__user", "subjects__team", "service_users", "carers", "attachments")
+        .prefetch_related("follow_ups__author__user", "follow_ups__attachments")
+        .order_by("submitted_at", "pk")
+    )
+    people = People(user, case, disclosures)
+    bands = list(RiskBand.objects.all())
+    scale = {(s.axis, s.value): s for s in RiskScaleLabel.objects.all()}
+    assessments = list(case.assessments.select_related("assessed_by__user"))
+    current = case_current_assessment(case=case)
+    raised = case_prompts_raised(case=case)
+    answers_by_prompt = {a.prompt: a for a in case.prompt_answers.select_related("answered_by__user")}
+    actions = list(case.actions.select_related("template", "owner__user"))
+    return {
+        "case": case,
+        "moves": moves_for(user, case),
+        "waiting": moves_waiting(user, case),
+        "people": people,
+        "disclosures": [
+            {
+                "disclosure": d,
+                "reporter": people.staff(d.reporter),
+                "attachments": [a for a in d.attachments.all() if a.follow_up_id is None],
+                "follow_ups": [(fu, people.staff(fu.author)) for fu in d.follow_ups.all()],
+                "details": [(key.replace("_", " ").capitalize(), value) for key, value in (d.details or {}).items()],
+            }
+            for d in disclosures
+        ],
+        "subjects": list(case.subjects.select_related("user", "team")),
+        "service_users": list(case.service_users.all()),
+        "current": current,
+        "current_band": _band_for(current.score, bands) if current else None,
+        "residual_band": _band_for(current.residual_score, bands) if current else None,
+        "current_labels": {
+            "likelihood": scale.get(("likelihood", current.likelihood)),
+            "consequence": scale.get(("consequence", current.consequence)),
+            "residual_likelihood": scale.get(("likelihood", current.residual_likelihood)),
+            "residual_consequence": scale.get(("consequence", current.residual_consequence)),
+        }
+        if current
+        else {},
+        "current_factors": [
+            str(current._meta.get_field(name).verbose_name) for name in current.FACTOR_FIELDS if getattr(current, name)
+        ]
+        if current
+        else [],
+        "assessments": [(a, _band_for(a.score, bands), _band_for(a.residual_score, bands)) for a in assessments],
+        "prompts": [(code, StatutoryPrompt(code).label, answers_by_prompt.get(code)) for code in raised],
+        "other_answers": [a for code, a in answers_by_prompt.items() if code not in raised],
+        "actions": actions,
+        "today": timezone.localdate(),
+        "reviews": list(
+            case.reviews.select_related("reviewed_by__user").prefetch_related("action_checks__action__template")
+        ),
+        "notices": list(case.subject_notices.select_related("subject__user", "told_by__user")),
+        "people_involved": case_people(case=case, user=user),
+        "around": case_around(case=case, user=user),
+        "around_months": settings.AROUND_CASE_MONTHS,
+        "patterns": case_patterns_for(case=case, user=user),
+        "support": list(case.support_offered.select_related("staff__user", "offered_by__user")),
+        "variation_decision": VariationDecision.objects.filter(case=case).select_related("decided_by__user").first(),
+        "timeline": [(entry, people.user(entry.actor)) for entry in case_timeline(case=case)],
+        "guidance_sections": list(category_guidance_sections(category=case.category)),
+        "note_form": f.NoteForm(case=case),
+        "confirm_form": f.ConfirmForm(case=case),
+        "action_status_choices": Action.Status.choices,
+    }
+
+
+@require_GET
+def case_detail(request, pk):
+    """Everything about a case on one page; every view is audited (AU-01)."""
+    case = _case_or_404(request, pk)
+    audit_record(action="cases.case.viewed", actor=request.user, obj=case)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+@require_GET
+def case_history_view(request, pk):
+    """Who changed what and when, in plain words (core's case_history, from simple-history)."""
+    case = _case_or_404(request, pk)
+    disclosures = list(case.disclosures.select_related("reporter__user"))
+    people = People(request.user, case, disclosures)
+    audit_record(action="cases.case.history_viewed", actor=request.user, obj=case)
+    rows = [(line, people.name(line.who)) for line in case_history(case=case)]
+    return render(request, "cases/case_history.html", {"case": case, "rows": rows})
+
+
+@require_GET
+def attachment_download(request, pk, attachment_id):
+    """A file from one of the case's disclosures, for those who may see the case (IN-09; audited)."""
+    case = _case_or_404(request, pk)
+    # cases never imports disclosures (DESIGN §2): reach the attachment model through the reverse relation.
+    attachment_model = case.disclosures.model.attachments.rel.related_model
+    attachment = get_object_or_404(attachment_model.objects.filter(disclosure__case=case), pk=attachment_id)
+    audit_record(action="cases.attachment.downloaded", actor=request.user, obj=attachment)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
