@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0003_more_templates'),
+        ("notifications", "0003_more_templates"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='template',
-            field=models.CharField(choices=[('case_new', 'New case for the reviewer'), ('case_urgent', 'Urgent case for the safeguarding lead'), ('case_updated', 'New information on a case for the reviewer'), ('disclosure_receipt', 'Receipt for the worker who filed'), ('case_assigned', 'A case was reassigned or escalated to the recipient'), ('case_sign_off', "A case waits for the recipient's closure sign-off"), ('case_closed', 'The case the recipient filed is closed'), ('subject_notice', 'A notice for the subject of a case'), ('subject_replied', 'The subject replied to a notice'), ('daily_digest', 'Daily digest of overdue and due items'), ('report_ready', 'A quarterly report is ready'), ('variation_decided', 'A decision on the plan the recipient put forward'), ('pattern_alert', 'A pattern across cases for the safeguarding lead')], max_length=40),
+            model_name="outboxmessage",
+            name="template",
+            field=models.CharField(
+                choices=[
+                    ("case_new", "New case for the reviewer"),
+                    ("case_urgent", "Urgent case for the safeguarding lead"),
+                    ("case_updated", "New information on a case for the reviewer"),
+                    ("disclosure_receipt", "Receipt for the worker who filed"),
+                    ("case_assigned", "A case was reassigned or escalated to the recipient"),
+                    ("case_sign_off", "A case waits for the recipient's closure sign-off"),
+                    ("case_closed", "The case the recipient filed is closed"),
+                    ("subject_notice", "A notice for the subject of a case"),
+                    ("subject_replied", "The subject replied to a notice"),
+                    ("daily_digest", "Daily digest of overdue and due items"),
+                    ("report_ready", "A quarterly report is ready"),
+                    ("variation_decided", "A decision on the plan the recipient put forward"),
+                    ("pattern_alert", "A pattern across cases for the safeguarding lead"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
