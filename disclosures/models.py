@@ -110,6 +110,13 @@ class Disclosure(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def details_display(self) -> list[tuple[str, str]]:
+        """The category's questions and answers in plain words, for any page that shows the statement (the
+        case page asks it, since cases never imports disclosures)."""
+        from disclosures.forms import details_display  # the questions' labels live on the form, which imports this
+
+        return details_display(self)
+
 
 class FollowUp(models.Model):
     """Something added after submission. Never edited."""

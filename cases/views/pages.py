@@ -109,7 +109,7 @@ def _detail_context(request, case: Case) -> dict:
                 "reporter": people.staff(d.reporter),
                 "attachments": [a for a in d.attachments.all() if a.follow_up_id is None],
                 "follow_ups": [(fu, people.staff(fu.author)) for fu in d.follow_ups.all()],
-                "details": [(key.replace("_", " ").capitalize(), value) for key, value in (d.details or {}).items()],
+                "details": d.details_display(),
             }
             for d in disclosures
         ],
