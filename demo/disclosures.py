@@ -8,6 +8,9 @@ disclosure whose reporter already has one with the same narrative is skipped.
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
+from cases.services import variation_decide
 from demo.context import ANCHOR_DATE, DemoContext
 from disclosures.models import Disclosure
 from disclosures.services import disclosure_draft_save, disclosure_submit
@@ -97,6 +100,45 @@ PLAN = (
         days_ago=1,
     ),
 )
+
+
+# A plan decided with conditions before its date (seed 000 §5.7–5.8: "risk assessed, any necessary
+# safeguards agreed with the line manager and a record kept"), so the demo worker sees a decision and
+# the conditions as actions of theirs.
+ALLOTMENT = "He has asked to see where the vegetables for the day centre come from."
+ALLOTMENT_CONDITIONS = "Go with a second member of staff\nUse the day-centre minibus, not your own car"
+
+
+def seed_variation_decision(ctx: DemoContext) -> str:
+    """The demo worker's allotment trip, filed and decided with conditions by their manager."""
+    worker = StaffMember.objects.select_related("user", "line_manager__user").get(user__username="worker")
+    if Disclosure.objects.filter(reporter=worker, narrative=ALLOTMENT).exists():
+        return "Variation decision: already there."
+    service_user = (
+        ServiceUser.objects.filter(team=worker.team, status=ServiceUser.Status.CURRENT).order_by("pk").first()
+    )
+    when = max(ANCHOR_DATE, timezone.localdate()) + datetime.timedelta(days=12)
+    disclosure = disclosure_draft_save(
+        reporter=worker,
+        kind="variation",
+        category=BoundaryCategory.objects.get(code="variation-request"),
+        narrative=ALLOTMENT,
+        details={
+            "planned_activity": "A day-centre trip to my allotment with two service users.",
+            "when": when.isoformat(),
+            "why": "They enjoy the garden and it links to the day centre's cooking group.",
+        },
+        service_users=[service_user] if service_user else [],
+    )
+    disclosure = disclosure_submit(disclosure=disclosure, actor=worker.user)
+    variation_decide(
+        case=disclosure.case,
+        actor=disclosure.case.reviewer.user,
+        decision="agreed_with_conditions",
+        reason="A good idea for them. It goes ahead with these safeguards.",
+        conditions=ALLOTMENT_CONDITIONS,
+    )
+    return "Variation decision: the allotment trip agreed with two conditions."
 
 
 def seed_disclosures(ctx: DemoContext) -> str:

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from audit.models import AuditEvent
+from cases.models import Action, VariationDecision
 from disclosures.models import Disclosure
 from policies.models import DisclosureKind
 
@@ -38,3 +39,11 @@ def test_running_seed_demo_again_files_no_more_disclosures(seeded, debug_on):
     before = Disclosure.objects.count()
     call_command("seed_demo", "--cases", "0", stdout=StringIO())
     assert Disclosure.objects.count() == before
+
+
+def test_the_demo_worker_has_a_plan_decided_with_conditions_that_became_their_actions(seeded):
+    """seed 000 §5.7–5.8: the allotment trip is agreed with conditions before its date."""
+    decision = VariationDecision.objects.get(case__disclosures__reporter__user__username="worker")
+    assert decision.decision == VariationDecision.Decision.AGREED_WITH_CONDITIONS
+    conditions = Action.objects.filter(case=decision.case, template__code="variation-condition")
+    assert conditions.count() == 2 and {a.owner.user.username for a in conditions} == {"worker"}

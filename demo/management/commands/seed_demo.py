@@ -10,7 +10,7 @@ from django.db import transaction
 
 from demo.cases import seed_case_history
 from demo.context import DEFAULT_PASSWORD, DemoContext
-from demo.disclosures import seed_disclosures
+from demo.disclosures import seed_disclosures, seed_variation_decision
 from demo.organisation import seed_accounts, seed_staff, seed_teams
 from demo.people import seed_assignments, seed_carers, seed_relationships, seed_service_users
 from demo.policies import seed_policies
@@ -27,6 +27,7 @@ DEMO_STEPS = [
     seed_assignments,
     seed_policies,
     seed_disclosures,
+    seed_variation_decision,
     seed_case_history,
     seed_reports,
 ]
