@@ -31,9 +31,10 @@ from disclosures.models import Disclosure
 from people.models import StaffMember, Team
 from policies.models import BoundaryCategory, DisclosureKind, Priority, StatutoryPrompt
 from policies.selectors import acknowledgement_compliance
+from reporting.disclosure import Release
 from reporting.models import LessonReview, QuarterlyReport
 from reporting.periods import Quarter
-from reporting.permissions import can_view_reports
+from reporting.permissions import can_check_reports, can_view_reports
 
 TREND_QUARTERS = 5  # this quarter and the four before it
 NOT_ASSESSED = "not_assessed"
@@ -48,8 +49,69 @@ def report_list_for(user) -> QuerySet[QuarterlyReport]:
 
 
 def report_get_file_for(user, *, pk: int) -> QuarterlyReport:
-    """One ready report with its files, or DoesNotExist (the view turns it into a 404)."""
-    return report_list_for(user).defer(None).get(pk=pk, status=QuarterlyReport.Status.READY)
+    """One released report (ready and passed the disclosure check) with its files, or DoesNotExist
+    (the view turns it into a 404)."""
+    return report_list_for(user).defer(None).get(pk=pk, status=QuarterlyReport.Status.READY, exposed_cells=0)
+
+
+def report_checkable_for(user) -> QuerySet[QuarterlyReport]:
+    """Ready reports whose disclosure check the user may run (the DPO and the safeguarding lead)."""
+    if not can_check_reports(user):
+        return QuarterlyReport.objects.none()
+    return QuarterlyReport.objects.defer("pdf", "csv", "xlsx").filter(status=QuarterlyReport.Status.READY)
+
+
+def report_releases(*, exclude_pk: int | None = None) -> list[Release]:
+    """Every released report as its reader holds it: the attacker's input (1 query)."""
+    reports = (
+        QuarterlyReport.objects.filter(status=QuarterlyReport.Status.READY, exposed_cells=0)
+        .exclude(pk=exclude_pk)
+        .order_by("year", "quarter", "revision")
+        .only("year", "quarter", "revision", "snapshot", "threshold")
+    )
+    return [release_of(report) for report in reports if (report.snapshot or {}).get("cells") is not None]
+
+
+def release_of(report: QuarterlyReport) -> Release:
+    return Release(
+        f"{report.period} revision {report.revision}", report.snapshot["cells"], report.snapshot["threshold"]
+    )
+
+
+def lessons_approved(*, quarter: Quarter) -> list[str]:
+    """The lessons the report for the quarter would publish now (1 query)."""
+    reviewed = (
+        LessonReview.objects.filter(
+            case__closed_at__gte=quarter.start_at,
+            case__closed_at__lt=quarter.end_at,
+            case__status=Case.Status.CLOSED,
+            case__is_restricted=False,
+            decision__in=[LessonReview.Decision.APPROVED, LessonReview.Decision.EDITED],
+        )
+        .order_by()
+        .values_list("published_text", "source_sha256", "case__lessons")
+    )
+    return sorted(text.strip() for text, sha, source in reviewed if sha == lessons_sha256(source))
+
+
+def report_periods_with_new_lessons() -> list[QuarterlyReport]:
+    """The latest ready revision of each period whose approved lessons changed after it was compiled:
+    the safeguarding lead is offered a new revision (2 queries + 1 per period with reports)."""
+    latest: dict[str, QuarterlyReport] = {}
+    for report in QuarterlyReport.objects.filter(status=QuarterlyReport.Status.READY).only(
+        "year", "quarter", "revision", "snapshot", "status"
+    ):
+        latest.setdefault(report.period, report)  # newest revision first (Meta.ordering)
+    active = set(
+        QuarterlyReport.objects.filter(status__in=QuarterlyReport.ACTIVE_STATUSES).values_list("year", "quarter")
+    )
+    stale = []
+    for report in latest.values():  # one per quarter that has a report: a handful
+        if (report.year, report.quarter) in active:
+            continue
+        if lessons_approved(quarter=Quarter(report.year, report.quarter)) != (report.snapshot or {}).get("lessons"):
+            stale.append(report)
+    return stale
 
 
 def lessons_sha256(text: str) -> str:
@@ -269,16 +331,5 @@ def report_figures(*, quarter: Quarter) -> RawFigures:
         counts[f"{column}.total"] = sum(counts[f"{column}.team.{pk}"] for pk in teams)
 
     # Lessons for training: only text the safeguarding lead approved, still matching the case (1 query).
-    reviewed = (
-        LessonReview.objects.filter(
-            case__closed_at__gte=quarter.start_at,
-            case__closed_at__lt=quarter.end_at,
-            case__status=Case.Status.CLOSED,
-            case__is_restricted=False,
-            decision__in=[LessonReview.Decision.APPROVED, LessonReview.Decision.EDITED],
-        )
-        .order_by()
-        .values_list("published_text", "source_sha256", "case__lessons")
-    )
-    raw.lessons = sorted(text.strip() for text, sha, source in reviewed if sha == lessons_sha256(source))
+    raw.lessons = lessons_approved(quarter=quarter)
     return raw
