@@ -47,6 +47,7 @@ class Release:
     name: str
     cells: Mapping[str, int | str]
     threshold: int
+    labels: Mapping[str, str] = field(default_factory=dict)  # "team|12" -> "North A", for the findings
 
 
 @dataclass
@@ -55,11 +56,12 @@ class Exposure:
     low: int
     high: float
     releases: list[str] = field(default_factory=list)
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     def line(self) -> str:
         where = ", ".join(self.releases)
         high = "no limit" if math.isinf(self.high) else str(int(self.high))
-        return f"{describe(self.cell)}: between {self.low} and {high} (in {where})"
+        return f"{describe(self.cell, self.labels)}: between {self.low} and {high} (in {where})"
 
 
 @dataclass
@@ -77,15 +79,36 @@ class AttackResult:
 # Names and relations
 
 
-def describe(cell: str) -> str:
-    """A readable name for a cell: '2026-Q3, cases opened, team 12'."""
+MEASURES = {
+    "opened": "cases opened",
+    "closed": "cases closed",
+    "open_end": "cases open at the quarter's end",
+    "disclosures": "disclosures received",
+    "referral": "cases referred",
+    "ack.count": "cases acknowledged",
+    "ack.within": "cases acknowledged by the deadline",
+    "ack.late": "cases acknowledged late",
+    "close.within": "cases closed within the target",
+    "close.late": "cases closed after the target",
+    "overdue.reviews": "case reviews overdue",
+    "overdue.actions": "actions overdue",
+    "workers.repeat": "workers with two or more cases",
+}
+
+
+def describe(cell: str, labels: Mapping[str, str] | None = None) -> str:
+    """A readable name for a cell: '2026-Q3, cases opened, team North A'."""
+    labels = labels or {}
     period, *rest = cell.split("|")
-    words = {"opened": "cases opened", "closed": "cases closed", "open_end": "cases open at the quarter's end"}
     if not rest:
         return period
-    measure = words.get(rest[0], rest[0].replace(".", " ").replace("_", " "))
-    detail = " ".join(rest[1:])
-    return f"{period}, {measure}" + (f", {detail}" if detail else "")
+    measure = MEASURES.get(rest[0], rest[0])
+    if len(rest) == 3:
+        dimension, code = rest[1], rest[2]
+        return f"{period}, {measure}, {dimension} {labels.get(f'{dimension}|{code}', code)}"
+    if len(rest) == 2:
+        return f"{period}, {measure}, {labels.get(f'{rest[0]}|{rest[1]}', rest[1])}"
+    return f"{period}, {measure}"
 
 
 def relations_for(cells: Iterable[str]) -> list[Relation]:
@@ -175,8 +198,10 @@ def attack(releases: Sequence[Release], *, threshold: int, interval: int) -> Att
     high: dict[str, float] = {}
     hidden_in: dict[str, list[str]] = defaultdict(list)
     shown: set[str] = set()
+    labels: dict[str, str] = {}
     consistent = True
     for release in releases:
+        labels.update(release.labels)
         for name, value in release.cells.items():
             lo, hi, is_hidden = _bounds_of(value, release.threshold)
             low[name] = max(low.get(name, 0), lo)
@@ -194,6 +219,10 @@ def attack(releases: Sequence[Release], *, threshold: int, interval: int) -> Att
         consistent = False
 
     exposed: list[Exposure] = []
+    for release in releases:  # a small number printed as it is: given away outright
+        for name, value in release.cells.items():
+            if isinstance(value, int) and value < threshold:
+                exposed.append(Exposure(name, value, value, [release.name], labels))
     targets = {n for n in hidden_in if n not in shown}
     for names, rels in _components(sorted(low), relations):
         wanted = [n for n in names if n in targets]
@@ -203,7 +232,7 @@ def attack(releases: Sequence[Release], *, threshold: int, interval: int) -> Att
             for name in wanted:
                 smallest, largest = low[name], high[name]
                 if smallest < threshold and largest - smallest < interval:
-                    exposed.append(Exposure(name, int(smallest), largest, hidden_in[name]))
+                    exposed.append(Exposure(name, int(smallest), largest, hidden_in[name], labels))
             continue
         index = {n: i for i, n in enumerate(names)}
         matrix = np.zeros((len(rels), len(names)))
@@ -229,7 +258,9 @@ def attack(releases: Sequence[Release], *, threshold: int, interval: int) -> Att
             continue
         for name, (smallest, largest) in found.items():
             if smallest < threshold and largest - smallest < interval:
-                exposed.append(Exposure(name, smallest, math.inf if largest >= CAP else largest, hidden_in[name]))
+                exposed.append(
+                    Exposure(name, smallest, math.inf if largest >= CAP else largest, hidden_in[name], labels)
+                )
     return AttackResult(exposed=exposed, hidden_cells=len(targets), consistent=consistent)
 
 

@@ -208,7 +208,7 @@ def report_compile(*, report_id: int) -> QuarterlyReport | None:
             _lock_releases()
             released = report_releases(exclude_pk=report.pk)
             snapshot = snapshot_build(raw, threshold=threshold, released=released)
-            findings = _check(Release(str(quarter), snapshot["cells"], threshold), released)
+            findings = _check(Release(str(quarter), snapshot["cells"], threshold, snapshot["cell_labels"]), released)
             compiled_at = timezone.now()
             pdf = render_pdf(snapshot, compiled_at=compiled_at)
             csv = render_csv(snapshot)

@@ -257,6 +257,11 @@ def snapshot_build(raw: RawFigures, *, threshold: int, released=()) -> dict:
         "suppressed_cells": len(hidden),
         "cells": {key: display(value, hidden.get(key), threshold) for key, value in sorted(values.items())},
         "protection_interval": settings.REPORT_PROTECTION_INTERVAL,
+        "cell_labels": {
+            f"{dimension}|{code}": label
+            for dimension in (*(d for d, _ in DIMENSIONS), "kind", "outcome", "referral")
+            for code, label in labels.get(dimension, [])
+        },
         "definitions": definitions(threshold=threshold),
     }
 
