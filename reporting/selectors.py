@@ -311,8 +311,9 @@ def report_figures(*, quarter: Quarter) -> RawFigures:
         .count()
     )
 
-    # Policy acknowledgement compliance by team: the same selector as the compliance page (3 queries).
-    rows = acknowledgement_compliance(staff_qs=StaffMember.objects.all())
+    # Policy acknowledgement compliance by team at the quarter's end: the same selector and the same
+    # definition as the compliance page (3 queries).
+    rows = acknowledgement_compliance(staff_qs=StaffMember.objects.all(), at=quarter.end_at)
     teams: dict[int, dict] = {}
     policies: dict[int, str] = {}
     for row in rows:  # one row per team and active policy version: a handful, not per case

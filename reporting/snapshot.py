@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from policies.selectors import COMPLIANCE_DEFINITION
 from reporting.disclosure import protect, relations_for
 from reporting.selectors import TREND_QUARTERS, RawFigures
 from reporting.suppression import display, suppress
@@ -196,7 +197,7 @@ def snapshot_build(raw: RawFigures, *, threshold: int, released=()) -> dict:
     tables.append(
         {
             "key": "compliance",
-            "title": "Policy acknowledgement compliance by team (active staff, current policy versions)",
+            "title": "Policy acknowledgement compliance by team at the quarter's end",
             "columns": ["Staff", "Acknowledgements made", "Still to do", "Share made"],
             "rows": compliance_rows,
             "total": {
@@ -316,8 +317,8 @@ def definitions(*, threshold: int) -> list[dict]:
         },
         {
             "term": "Policy acknowledgement compliance",
-            "meaning": "For active staff in each team, the acknowledgements of the current version of each "
-            "active policy made so far, as at the time the report was compiled.",
+            "meaning": f"{COMPLIANCE_DEFINITION} In this report the moment is the end of the quarter. "
+            "These figures are about staff duty, not about cases, so they are shown in full.",
         },
         {
             "term": "Lessons for training",
