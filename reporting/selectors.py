@@ -25,6 +25,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from cases.models import Action, Case, Outcome, PromptAnswer, RiskAssessment, RiskBand
 from disclosures.models import Disclosure
@@ -172,6 +174,15 @@ def _case_columns(quarter: Quarter) -> dict:
     }
 
 
+def _calendar_days(start: str, end: str) -> ExpressionWrapper:
+    """Whole calendar days between two moments, by their dates in UK time: opened at 23:30 and
+    closed at 00:30 the next day is 1 day; opened and closed on the same day is 0."""
+    london = timezone.get_default_timezone()
+    return ExpressionWrapper(
+        TruncDate(end, tzinfo=london) - TruncDate(start, tzinfo=london), output_field=DurationField()
+    )
+
+
 def _median_days(queryset: QuerySet, expression, n: int) -> float | None:
     """The median of `expression` (a duration) over `n` rows: at most two rows fetched, sorted by
     the database (portable: PostgreSQL and SQLite)."""
@@ -272,8 +283,8 @@ def report_figures(*, quarter: Quarter) -> RawFigures:
     ).count()
 
     # Timeliness (1 aggregate + 2 median queries of at most two rows each).
-    to_acknowledge = ExpressionWrapper(F("acknowledged_at") - F("opened_at"), output_field=DurationField())
-    to_close = ExpressionWrapper(F("closed_at") - F("opened_at"), output_field=DurationField())
+    to_acknowledge = _calendar_days("opened_at", "acknowledged_at")
+    to_close = _calendar_days("opened_at", "closed_at")
     target = datetime.timedelta(days=settings.REPORT_CLOSE_TARGET_DAYS)
     timing = cases.annotate(close_days=to_close).aggregate(
         **{
