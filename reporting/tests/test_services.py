@@ -198,3 +198,27 @@ def test_the_task_runs_the_service_and_retries_transient_errors(dataset, monkeyp
     task.apply(args=[report.pk])
     report.refresh_from_db()
     assert report.status == QuarterlyReport.Status.READY
+
+
+def test_a_compile_runs_the_same_number_of_queries_whatever_the_number_of_cases(
+    dataset, org, django_capture_on_commit_callbacks
+):
+    """Figures, protection against the released reports, the check, files and saving: a fixed count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.tests.factories import make_case
+
+    def compile_once():
+        with django_capture_on_commit_callbacks(execute=False):
+            report, _ = report_request(quarter=Q2, trigger="person", requested_by=org.committee)
+        with CaptureQueriesContext(connection) as queries:
+            report_compile(report_id=report.pk)
+        # Statements, not the test transaction's savepoints.
+        return len([q for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]])
+
+    few = compile_once()
+    for n in range(30):
+        make_case(team=org.south, opened=f"2026-05-{n % 28 + 1:02d}T09:00", subjects=[org.worker])
+    many = compile_once()
+    assert few == many <= 36, (few, many)
