@@ -187,7 +187,9 @@ def _components(variables: Sequence[str], relations: Sequence[Relation]) -> list
     return [(names, rel_groups.get(root, [])) for root, names in groups.items()]
 
 
-def attack(releases: Sequence[Release], *, threshold: int, interval: int) -> AttackResult:
+def attack(
+    releases: Sequence[Release], *, threshold: int, interval: int, only: Iterable[str] | None = None
+) -> AttackResult:
     """Hold every release at once; for each hidden cell, the range of values consistent with all of
     them (HiGHS MILP, integer cells). Exposed: could be below `threshold` and the range is narrower
     than `interval`."""
@@ -224,6 +226,8 @@ def attack(releases: Sequence[Release], *, threshold: int, interval: int) -> Att
             if isinstance(value, int) and value < threshold:
                 exposed.append(Exposure(name, value, value, [release.name], labels))
     targets = {n for n in hidden_in if n not in shown}
+    if only is not None:  # re-checking a few cells after withholding more (see protect)
+        targets &= set(only)
     for names, rels in _components(sorted(low), relations):
         wanted = [n for n in names if n in targets]
         if not wanted:
@@ -333,7 +337,9 @@ def attack_new(
         # reports describe another history. Check against the ones that agree with this one.
         released = [r for r in released if agrees(r, candidate)]
         after = attack([*released, candidate], threshold=threshold, interval=interval)
-    before = attack(released, threshold=threshold, interval=interval).exposed_cells if released else set()
+    if not after.exposed or not released:
+        return after.exposed, after
+    before = attack(released, threshold=threshold, interval=interval).exposed_cells
     return [e for e in after.exposed if e.cell not in before], after
 
 
@@ -378,7 +384,7 @@ def protect(
             touching[cell].append(relation)
     probe = Release(name, {c: v for c, v in values.items() if c not in hidden}, threshold)
     released = [r for r in released if agrees(r, probe)]
-    baseline = attack(released, threshold=threshold, interval=interval).exposed_cells if released else set()
+    baseline: set[str] | None = None  # what the released reports expose already: not ours to fix
 
     def publish() -> Release:
         cells = {}
@@ -387,13 +393,20 @@ def protect(
             cells[cell] = value if kind is None else (f"fewer than {threshold}" if kind == PRIMARY else "not shown")
         return Release(name, cells, threshold)
 
+    # Withholding a cell only takes a fact away, so a range can only widen: after the first attack
+    # only the cells found exposed need checking again.
+    only: set[str] | None = None
     for _ in range(2 * len(values) + 2):
-        result = attack([*released, publish()], threshold=threshold, interval=interval)
-        new = [e for e in result.exposed if e.cell not in baseline]
+        result = attack([*released, publish()], threshold=threshold, interval=interval, only=only)
+        if result.exposed and baseline is None:
+            baseline = attack(released, threshold=threshold, interval=interval).exposed_cells if released else set()
+        new = [e for e in result.exposed if e.cell not in (baseline or set())]
         if not new:
             return hidden
+        before = set(hidden)
         for exposure in new:
             _withhold_near(exposure.cell, values, hidden, touching)
+        only = {e.cell for e in new} | (set(hidden) - before)  # and the cells newly hidden
     raise RuntimeError("disclosure control did not converge")
 
 
