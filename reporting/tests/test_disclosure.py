@@ -148,3 +148,38 @@ def test_the_demo_reports_give_nothing_away(db, settings, django_capture_on_comm
             ]
             hidden = [v for v in four if not isinstance(v, int)]
             assert len(hidden) != 1, (dimension, code, four)
+
+
+# --- the attacker's rules, one at a time ------------------------------------------------------
+
+
+def _one(cells):
+    return attack([Release("r", cells, K)], threshold=K, interval=INTERVAL)
+
+
+def test_a_fewer_than_3_beside_a_total_keeps_its_whole_range_only_when_the_rest_can_absorb_it():
+    # 7 = x + "not shown": x can still be 0, 1 or 2.
+    assert (
+        _one(
+            {"2026-Q2|opened": 7, "2026-Q2|opened|team|1": "fewer than 3", "2026-Q2|opened|team|2": "not shown"}
+        ).exposed
+        == []
+    )
+    # 7 = x + 5 printed: x is 2.
+    result = _one({"2026-Q2|opened": 7, "2026-Q2|opened|team|1": "fewer than 3", "2026-Q2|opened|team|2": 5})
+    assert [(e.cell, e.low, e.high) for e in result.exposed] == [("2026-Q2|opened|team|1", 2, 2)]
+
+
+def test_not_shown_says_nothing_but_a_narrow_range_that_could_be_small_is_exposed():
+    # 4 = x + y + 3 with x "fewer than 3" and y "not shown": both lie in 0..1, narrower than 0..2.
+    cells = {
+        "2026-Q2|opened": 4,
+        "2026-Q2|opened|team|1": "fewer than 3",
+        "2026-Q2|opened|team|2": "not shown",
+        "2026-Q2|opened|team|3": 3,
+    }
+    assert {e.cell for e in _one(cells).exposed} == {"2026-Q2|opened|team|1", "2026-Q2|opened|team|2"}
+
+
+def test_a_small_number_printed_as_it_is_is_exposed():
+    assert [e.cell for e in _one({"2026-Q2|workers.repeat": 1}).exposed] == ["2026-Q2|workers.repeat"]
