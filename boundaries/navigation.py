@@ -107,12 +107,13 @@ NAV_ITEMS: list[NavItem] = [
         "Policies whose review date is near or past; import and publish new versions.",
         _any_role(Role.ADMINISTRATOR),
     ),
-    # Quarterly reports: the same rule as reporting.permissions.can_view_reports.
+    # Quarterly reports: the same rule as reporting.permissions.can_open_reports_page
+    # (the Auditor / DPO opens it for the disclosure check only, with no download).
     NavItem(
         "Quarterly reports",
         "reporting:list",
         "The quarterly safeguarding summary for the management committee: figures only.",
-        _any_role(Role.COMMITTEE_MEMBER, Role.SAFEGUARDING_LEAD, Role.SENIOR_MANAGER),
+        _any_role(Role.COMMITTEE_MEMBER, Role.SAFEGUARDING_LEAD, Role.SENIOR_MANAGER, Role.AUDITOR),
     ),
     # The audit-trail viewer: only the Auditor / DPO (DESIGN §6 "audit log" column).
     NavItem(

@@ -115,22 +115,51 @@ class ComplianceRow:
         return round(100 * self.acknowledged_count / self.staff_count) if self.staff_count else 100
 
 
-def acknowledgement_compliance(*, staff_qs: QuerySet[StaffMember]) -> list[ComplianceRow]:
-    """Per team and per active policy version: active staff in `staff_qs` and how many acknowledged.
+COMPLIANCE_DEFINITION = (
+    "Compliance is counted at one moment. A team's members are the staff whose record is in that team "
+    "and who were working on that day (started on or before it, not left before it). The policies counted "
+    "are the versions in force at that moment (published, not yet replaced by a newer version). An "
+    "acknowledgement counts if that person made it for that version by that moment."
+)
 
-    Three queries whatever the number of staff (counts are database aggregates); the quarterly
-    report reuses this. Leavers (inactive staff) are not counted."""
-    staff_qs = staff_qs.filter(is_active=True)
+
+def compliance_members(*, staff_qs: QuerySet[StaffMember], at: datetime.datetime) -> QuerySet[StaffMember]:
+    """Who counts as a team member at `at` (COMPLIANCE_DEFINITION)."""
+    day = timezone.localtime(at - datetime.timedelta(microseconds=1)).date()
+    still_there = Q(is_active=True, end_date__isnull=True) | Q(end_date__gte=day)
+    return staff_qs.filter(still_there, start_date__lte=day)
+
+
+def compliance_versions(*, at: datetime.datetime) -> QuerySet[PolicyVersion]:
+    """The policy versions in force at `at` (COMPLIANCE_DEFINITION)."""
+    return PolicyVersion.objects.exclude(status=PolicyVersion.Status.DRAFT).filter(
+        Q(superseded_at__isnull=True) | Q(superseded_at__gt=at), published_at__lte=at
+    )
+
+
+def acknowledgement_compliance(
+    *, staff_qs: QuerySet[StaffMember], at: datetime.datetime | None = None
+) -> list[ComplianceRow]:
+    """Per team and per policy version in force: the team's members in `staff_qs` and how many had
+    acknowledged it, all at the moment `at` (now by default). The one definition (COMPLIANCE_DEFINITION)
+    used by the compliance page (managers and administrators) and by the quarterly report.
+
+    Three queries whatever the number of staff (counts are database aggregates)."""
+    at = at or timezone.now()
+    staff_qs = compliance_members(staff_qs=staff_qs, at=at)
     teams = list(
         staff_qs.order_by()
         .values("team_id", "team__name")
         .annotate(total=Count("pk", distinct=True))
         .order_by("team__name")
     )
-    versions = list(PolicyVersion.objects.filter(status=ACTIVE).select_related("policy").order_by("policy__title"))
+    in_force = compliance_versions(at=at)
+    versions = list(in_force.select_related("policy").order_by("policy__title"))
     acknowledged = {
         (row["user__staff__team_id"], row["version_id"]): row["n"]
-        for row in Acknowledgement.objects.filter(version__status=ACTIVE, user__staff__in=staff_qs.values("pk"))
+        for row in Acknowledgement.objects.filter(
+            version__in=in_force, user__staff__in=staff_qs.values("pk"), acknowledged_at__lte=at
+        )
         .order_by()
         .values("user__staff__team_id", "version_id")
         .annotate(n=Count("pk"))
@@ -152,9 +181,9 @@ def acknowledgement_compliance(*, staff_qs: QuerySet[StaffMember]) -> list[Compl
 
 
 def staff_not_acknowledged(*, staff_qs: QuerySet[StaffMember], version: PolicyVersion) -> QuerySet[StaffMember]:
-    """Active staff in `staff_qs` who have not acknowledged `version`, by team then name."""
+    """Team members now (COMPLIANCE_DEFINITION) in `staff_qs` who have not acknowledged `version`."""
     return (
-        staff_qs.filter(is_active=True)
+        compliance_members(staff_qs=staff_qs, at=timezone.now())
         .exclude(Q(user__policy_acknowledgements__version=version))
         .select_related("user", "team")
         .order_by("team__name", "user__last_name", "user__first_name")

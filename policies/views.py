@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from policies.diff import policy_version_diff
@@ -14,6 +15,7 @@ from policies.forms import AcknowledgeForm, CompareForm, PolicyImportForm
 from policies.models import BoundaryCategory, PolicyVersion
 from policies.permissions import can_acknowledge_version, can_manage_policies, can_view_compliance
 from policies.selectors import (
+    COMPLIANCE_DEFINITION,
     acknowledgement_compliance,
     acknowledgement_get,
     category_guidance_sections,
@@ -209,7 +211,8 @@ def compliance(request):
     if not can_view_compliance(request.user):
         raise PermissionDenied
     staff_qs = compliance_staff_for(request.user)
-    rows = acknowledgement_compliance(staff_qs=staff_qs)
+    moment = timezone.now()
+    rows = acknowledgement_compliance(staff_qs=staff_qs, at=moment)
     outstanding = {}
     for row in rows:
         if row.outstanding_count and row.version_id not in outstanding:
@@ -222,6 +225,8 @@ def compliance(request):
             "rows": rows,
             "outstanding": list(outstanding.values()),
             "organisation_wide": can_manage_policies(request.user),
+            "moment": moment,
+            "definition": COMPLIANCE_DEFINITION,
         },
     )
 

@@ -52,6 +52,13 @@ class QuarterlyReport(models.Model):
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     csv_sha256 = models.CharField(max_length=64, blank=True)
     xlsx_sha256 = models.CharField(max_length=64, blank=True)
+    # The disclosure check (reporting/disclosure.py): how many hidden figures a reader holding every
+    # released report and this one could narrow down. Released (downloadable) only when it is 0.
+    checked_at = models.DateTimeField(null=True, blank=True)
+    exposed_cells = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Hidden figures the last disclosure check could work out; empty: not checked."
+    )
+    check_findings = models.JSONField(default=list, blank=True, help_text="One line per exposed figure.")
 
     class Meta:
         ordering = ["-year", "-quarter", "-revision"]
@@ -85,6 +92,15 @@ class QuarterlyReport(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.READY
+
+    @property
+    def is_released(self) -> bool:
+        """Ready and passed the disclosure check: offered for download."""
+        return self.status == self.Status.READY and self.exposed_cells == 0
+
+    @property
+    def is_held_back(self) -> bool:
+        return self.status == self.Status.READY and self.exposed_cells != 0
 
     @property
     def is_active(self) -> bool:

@@ -53,19 +53,55 @@ def _number(value) -> float:
     return float(value) if isinstance(value, int) else math.nan
 
 
-def chart_trend(snapshot: dict) -> str:
-    """Lines for the four headline series over five quarters; hidden values leave a gap."""
+# Each series of the trend has its own colour, line style, marker and a small sideways offset, so two
+# series with the same values stay distinguishable (in colour and in black and white): the lines
+# run side by side instead of on top of each other, and the legend shows each line's style.
+TREND_STYLES = (
+    {"color": NAVY, "linestyle": "-", "marker": "o", "markersize": 7, "offset": -0.09},
+    {"color": TEAL, "linestyle": "--", "marker": "s", "markersize": 6, "offset": -0.03},
+    {"color": AMBER, "linestyle": ":", "marker": "D", "markersize": 5, "offset": 0.03},
+    {"color": GREY, "linestyle": "-.", "marker": "^", "markersize": 6, "offset": 0.09},
+)
+
+
+def trend_figure(snapshot: dict):
+    """The trend chart as a matplotlib figure (chart_trend renders it)."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.0, 3.0))
     quarters = snapshot["trend"]["quarters"]
-    for series, colour, marker in zip(snapshot["trend"]["series"], (NAVY, TEAL, AMBER, GREY), "osD^", strict=False):
-        ax.plot(quarters, [_number(v) for v in series["values"]], marker=marker, color=colour, label=series["label"])
+    positions = range(len(quarters))
+    for series, style in zip(snapshot["trend"]["series"], TREND_STYLES, strict=False):
+        values = [_number(v) for v in series["values"]]
+        ax.plot(
+            [x + style["offset"] for x in positions],
+            values,
+            color=style["color"],
+            linestyle=style["linestyle"],
+            marker=style["marker"],
+            markersize=style["markersize"],
+            markerfacecolor="white" if style["linestyle"] != "-" else style["color"],
+            linewidth=1.6,
+            label=series["label"],
+        )
+    ax.set_xticks(list(positions), quarters)
+    ax.set_xlim(-0.4, len(quarters) - 0.6)
     ax.set_ylabel("Number")
     ax.set_ylim(bottom=0)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    ax.set_title("This quarter and the four before it (gaps: fewer than the threshold)", loc="left", fontsize=9)
-    return _png(fig)
+    ax.set_title(
+        "This quarter and the four before it (gaps: figures not shown; lines are drawn side by side "
+        "so that equal figures stay visible)",
+        loc="left",
+        fontsize=8,
+        wrap=True,
+    )
+    return fig
+
+
+def chart_trend(snapshot: dict) -> str:
+    """Lines for the four headline series over five quarters; hidden values leave a gap."""
+    return _png(trend_figure(snapshot))
 
 
 def chart_table(table: dict, *, column: int = 0, colour: str = NAVY) -> str | None:

@@ -25,15 +25,18 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from cases.models import Action, Case, Outcome, PromptAnswer, RiskAssessment, RiskBand
 from disclosures.models import Disclosure
 from people.models import StaffMember, Team
 from policies.models import BoundaryCategory, DisclosureKind, Priority, StatutoryPrompt
 from policies.selectors import acknowledgement_compliance
+from reporting.disclosure import Release
 from reporting.models import LessonReview, QuarterlyReport
 from reporting.periods import Quarter
-from reporting.permissions import can_view_reports
+from reporting.permissions import can_check_reports, can_view_reports
 
 TREND_QUARTERS = 5  # this quarter and the four before it
 NOT_ASSESSED = "not_assessed"
@@ -48,8 +51,69 @@ def report_list_for(user) -> QuerySet[QuarterlyReport]:
 
 
 def report_get_file_for(user, *, pk: int) -> QuarterlyReport:
-    """One ready report with its files, or DoesNotExist (the view turns it into a 404)."""
-    return report_list_for(user).defer(None).get(pk=pk, status=QuarterlyReport.Status.READY)
+    """One released report (ready and passed the disclosure check) with its files, or DoesNotExist
+    (the view turns it into a 404)."""
+    return report_list_for(user).defer(None).get(pk=pk, status=QuarterlyReport.Status.READY, exposed_cells=0)
+
+
+def report_checkable_for(user) -> QuerySet[QuarterlyReport]:
+    """Ready reports whose disclosure check the user may run (the DPO and the safeguarding lead)."""
+    if not can_check_reports(user):
+        return QuarterlyReport.objects.none()
+    return QuarterlyReport.objects.defer("pdf", "csv", "xlsx").filter(status=QuarterlyReport.Status.READY)
+
+
+def report_releases(*, exclude_pk: int | None = None) -> list[Release]:
+    """Every released report as its reader holds it: the attacker's input (1 query)."""
+    reports = (
+        QuarterlyReport.objects.filter(status=QuarterlyReport.Status.READY, exposed_cells=0)
+        .exclude(pk=exclude_pk)
+        .order_by("year", "quarter", "revision")
+        .only("year", "quarter", "revision", "snapshot", "threshold")
+    )
+    return [release_of(report) for report in reports if (report.snapshot or {}).get("cells") is not None]
+
+
+def release_of(report: QuarterlyReport) -> Release:
+    return Release(
+        f"{report.period} revision {report.revision}", report.snapshot["cells"], report.snapshot["threshold"]
+    )
+
+
+def lessons_approved(*, quarter: Quarter) -> list[str]:
+    """The lessons the report for the quarter would publish now (1 query)."""
+    reviewed = (
+        LessonReview.objects.filter(
+            case__closed_at__gte=quarter.start_at,
+            case__closed_at__lt=quarter.end_at,
+            case__status=Case.Status.CLOSED,
+            case__is_restricted=False,
+            decision__in=[LessonReview.Decision.APPROVED, LessonReview.Decision.EDITED],
+        )
+        .order_by()
+        .values_list("published_text", "source_sha256", "case__lessons")
+    )
+    return sorted(text.strip() for text, sha, source in reviewed if sha == lessons_sha256(source))
+
+
+def report_periods_with_new_lessons() -> list[QuarterlyReport]:
+    """The latest ready revision of each period whose approved lessons changed after it was compiled:
+    the safeguarding lead is offered a new revision (2 queries + 1 per period with reports)."""
+    latest: dict[str, QuarterlyReport] = {}
+    for report in QuarterlyReport.objects.filter(status=QuarterlyReport.Status.READY).only(
+        "year", "quarter", "revision", "snapshot", "status"
+    ):
+        latest.setdefault(report.period, report)  # newest revision first (Meta.ordering)
+    active = set(
+        QuarterlyReport.objects.filter(status__in=QuarterlyReport.ACTIVE_STATUSES).values_list("year", "quarter")
+    )
+    stale = []
+    for report in latest.values():  # one per quarter that has a report: a handful
+        if (report.year, report.quarter) in active:
+            continue
+        if lessons_approved(quarter=Quarter(report.year, report.quarter)) != (report.snapshot or {}).get("lessons"):
+            stale.append(report)
+    return stale
 
 
 def lessons_sha256(text: str) -> str:
@@ -108,6 +172,15 @@ def _case_columns(quarter: Quarter) -> dict:
         "closed": Count("pk", filter=_in("closed_at", quarter)),
         "open_end": Count("pk", filter=_open_at(quarter.end_at)),
     }
+
+
+def _calendar_days(start: str, end: str) -> ExpressionWrapper:
+    """Whole calendar days between two moments, by their dates in UK time: opened at 23:30 and
+    closed at 00:30 the next day is 1 day; opened and closed on the same day is 0."""
+    london = timezone.get_default_timezone()
+    return ExpressionWrapper(
+        TruncDate(end, tzinfo=london) - TruncDate(start, tzinfo=london), output_field=DurationField()
+    )
 
 
 def _median_days(queryset: QuerySet, expression, n: int) -> float | None:
@@ -210,8 +283,8 @@ def report_figures(*, quarter: Quarter) -> RawFigures:
     ).count()
 
     # Timeliness (1 aggregate + 2 median queries of at most two rows each).
-    to_acknowledge = ExpressionWrapper(F("acknowledged_at") - F("opened_at"), output_field=DurationField())
-    to_close = ExpressionWrapper(F("closed_at") - F("opened_at"), output_field=DurationField())
+    to_acknowledge = _calendar_days("opened_at", "acknowledged_at")
+    to_close = _calendar_days("opened_at", "closed_at")
     target = datetime.timedelta(days=settings.REPORT_CLOSE_TARGET_DAYS)
     timing = cases.annotate(close_days=to_close).aggregate(
         **{
@@ -249,8 +322,9 @@ def report_figures(*, quarter: Quarter) -> RawFigures:
         .count()
     )
 
-    # Policy acknowledgement compliance by team: the same selector as the compliance page (3 queries).
-    rows = acknowledgement_compliance(staff_qs=StaffMember.objects.all())
+    # Policy acknowledgement compliance by team at the quarter's end: the same selector and the same
+    # definition as the compliance page (3 queries).
+    rows = acknowledgement_compliance(staff_qs=StaffMember.objects.all(), at=quarter.end_at)
     teams: dict[int, dict] = {}
     policies: dict[int, str] = {}
     for row in rows:  # one row per team and active policy version: a handful, not per case
@@ -269,16 +343,5 @@ def report_figures(*, quarter: Quarter) -> RawFigures:
         counts[f"{column}.total"] = sum(counts[f"{column}.team.{pk}"] for pk in teams)
 
     # Lessons for training: only text the safeguarding lead approved, still matching the case (1 query).
-    reviewed = (
-        LessonReview.objects.filter(
-            case__closed_at__gte=quarter.start_at,
-            case__closed_at__lt=quarter.end_at,
-            case__status=Case.Status.CLOSED,
-            case__is_restricted=False,
-            decision__in=[LessonReview.Decision.APPROVED, LessonReview.Decision.EDITED],
-        )
-        .order_by()
-        .values_list("published_text", "source_sha256", "case__lessons")
-    )
-    raw.lessons = sorted(text.strip() for text, sha, source in reviewed if sha == lessons_sha256(source))
+    raw.lessons = lessons_approved(quarter=quarter)
     return raw

@@ -19,9 +19,10 @@ from cases.models import Case
 from core.roles import Role
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
+from reporting.disclosure import Release, attack_new
 from reporting.models import LessonReview, QuarterlyReport
 from reporting.periods import Quarter
-from reporting.selectors import lessons_sha256, report_figures
+from reporting.selectors import RawFigures, lessons_sha256, release_of, report_figures, report_releases
 from reporting.snapshot import snapshot_build
 
 logger = logging.getLogger(__name__)
@@ -126,14 +127,57 @@ def _claim(report_id: int) -> QuarterlyReport | None:
     return report
 
 
-def _figures_in_one_snapshot(quarter: Quarter, threshold: int) -> dict:
+def _figures_in_one_snapshot(quarter: Quarter) -> RawFigures:
     """All figures read from one consistent view of the database (PostgreSQL REPEATABLE READ)."""
     outermost = not connection.in_atomic_block  # inside a caller's transaction (tests) it is too late
     with transaction.atomic():
         if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        return snapshot_build(report_figures(quarter=quarter), threshold=threshold)
+        return report_figures(quarter=quarter)
+
+
+RELEASE_LOCK = 7_140_014  # any fixed number: one pg_advisory_xact_lock for "what is released"
+
+
+def _lock_releases() -> None:
+    """One report at a time is protected, checked and released, so two reports compiled at once on
+    two workers are each checked against the other (PostgreSQL; SQLite writes one at a time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RELEASE_LOCK])
+
+
+def _check(candidate: Release, released: list[Release]) -> list[str]:
+    exposures, _ = attack_new(
+        candidate,
+        released,
+        threshold=settings.REPORT_SUPPRESSION_THRESHOLD,
+        interval=settings.REPORT_PROTECTION_INTERVAL,
+    )
+    return [e.line() for e in exposures]
+
+
+def report_check(*, report: QuarterlyReport, actor) -> QuarterlyReport:
+    """Run the attacker on every released report plus this one (the DPO's or the safeguarding
+    lead's button, and the last step of every compile): released only if it adds no exposed figure."""
+    with transaction.atomic():
+        _lock_releases()
+        report = QuarterlyReport.objects.select_for_update().defer("pdf", "csv", "xlsx").get(pk=report.pk)
+        if report.status != QuarterlyReport.Status.READY:
+            return report
+        if (report.snapshot or {}).get("cells") is None:  # compiled before the check existed
+            findings = ["This report was compiled before the disclosure check existed: ask for a new revision."]
+        else:
+            findings = _check(release_of(report), report_releases(exclude_pk=report.pk))
+        report.checked_at = timezone.now()
+        report.exposed_cells = len(findings)
+        report.check_findings = findings
+        report.save(update_fields=["checked_at", "exposed_cells", "check_findings"])
+        audit_record(
+            action="reporting.report.checked", actor=actor, obj=report, detail={"exposed": report.exposed_cells}
+        )
+    return report
 
 
 def _sha256(data: bytes) -> str:
@@ -152,27 +196,51 @@ def report_compile(*, report_id: int) -> QuarterlyReport | None:
     quarter = Quarter(report.year, report.quarter)
     threshold = settings.REPORT_SUPPRESSION_THRESHOLD
     try:
-        snapshot = _figures_in_one_snapshot(quarter, threshold)
-        compiled_at = timezone.now()
-        pdf = render_pdf(snapshot, compiled_at=compiled_at)
-        csv = render_csv(snapshot)
-        xlsx = render_xlsx(snapshot, compiled_at=compiled_at)
+        raw = _figures_in_one_snapshot(quarter)
     except Exception as exc:
         if _record_failure(report, exc):
             raise ReportCompileDeferred(type(exc).__name__) from exc
         return report
-    with transaction.atomic():
-        report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
-        report.status = QuarterlyReport.Status.READY
-        report.threshold = threshold
-        report.snapshot = snapshot
-        report.pdf, report.csv, report.xlsx = pdf, csv, xlsx
-        report.pdf_sha256, report.csv_sha256, report.xlsx_sha256 = _sha256(pdf), _sha256(csv), _sha256(xlsx)
-        report.finished_at = timezone.now()
-        report.compile_seconds = round(time.perf_counter() - started, 3)
-        report.last_error = ""
-        report.save()
-        audit_record(action="reporting.report.compiled", obj=report, detail={"seconds": report.compile_seconds})
+    try:
+        with transaction.atomic():
+            # Protected against every released report, checked and stored under one lock, so that a
+            # report compiled at the same time on another worker is checked against this one.
+            _lock_releases()
+            released = report_releases(exclude_pk=report.pk)
+            snapshot = snapshot_build(raw, threshold=threshold, released=released)
+            findings = _check(Release(str(quarter), snapshot["cells"], threshold, snapshot["cell_labels"]), released)
+            compiled_at = timezone.now()
+            pdf = render_pdf(snapshot, compiled_at=compiled_at)
+            csv = render_csv(snapshot)
+            xlsx = render_xlsx(snapshot, compiled_at=compiled_at)
+            return _store(report, snapshot, findings, threshold, compiled_at, pdf, csv, xlsx, started)
+    except Exception as exc:
+        if _record_failure(report, exc):
+            raise ReportCompileDeferred(type(exc).__name__) from exc
+        return report
+
+
+def _store(report, snapshot, findings, threshold, compiled_at, pdf, csv, xlsx, started) -> QuarterlyReport:
+    """Save the compiled revision (ready) and, if it passed the check, tell the committee."""
+    report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+    report.status = QuarterlyReport.Status.READY
+    report.threshold = threshold
+    report.snapshot = snapshot
+    report.pdf, report.csv, report.xlsx = pdf, csv, xlsx
+    report.pdf_sha256, report.csv_sha256, report.xlsx_sha256 = _sha256(pdf), _sha256(csv), _sha256(xlsx)
+    report.finished_at = timezone.now()
+    report.compile_seconds = round(time.perf_counter() - started, 3)
+    report.last_error = ""
+    report.checked_at = compiled_at
+    report.exposed_cells = len(findings)
+    report.check_findings = findings
+    report.save()
+    audit_record(
+        action="reporting.report.compiled",
+        obj=report,
+        detail={"seconds": report.compile_seconds, "exposed": report.exposed_cells},  # the check ran too
+    )
+    if report.is_released:
         _notify_committee(report)
     return report
 

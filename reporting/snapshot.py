@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from policies.selectors import COMPLIANCE_DEFINITION
+from reporting.disclosure import protect, relations_for
 from reporting.selectors import TREND_QUARTERS, RawFigures
-from reporting.suppression import Relation, display, partition, suppress
+from reporting.suppression import display, suppress
 
-SCHEMA = 1
+SCHEMA = 2  # 2: "cells" (every controlled count by its report-independent name)
 CURRENT = f"q{TREND_QUARTERS - 1}"
 PREVIOUS = f"q{TREND_QUARTERS - 2}"
 CASE_COLUMNS = (("opened", "Opened"), ("closed", "Closed"), ("open_end", "Open at quarter end"))
@@ -23,30 +25,48 @@ DIMENSIONS = (
 )
 
 
-def _relations(raw: RawFigures) -> tuple[list[Relation], list[tuple[str, ...]]]:
-    labels = raw.labels
-    relations = []
-    for dimension, _ in DIMENSIONS:
-        for column, _ in CASE_COLUMNS:
-            relations.append(
-                partition(f"{CURRENT}.{column}", [f"{column}.{dimension}.{code}" for code, _ in labels[dimension]])
-            )
-    relations.append(partition(f"{CURRENT}.disclosures", [f"disclosures.kind.{c}" for c, _ in labels["kind"]]))
-    relations.append(partition(f"{CURRENT}.closed", [f"closed.outcome.{c}" for c, _ in labels["outcome"]]))
-    # Open at the start + opened = closed + open at the end, for each quarter of the trend.
-    for i in range(1, TREND_QUARTERS):
-        relations.append(Relation((f"q{i - 1}.open_end", f"q{i}.opened"), (f"q{i}.closed", f"q{i}.open_end")))
-    relations.append(partition("ack.count", ["ack.within", "ack.late"]))
-    relations.append(partition(f"{CURRENT}.closed", ["close.within", "close.late"]))
-    teams = [code for code, _ in labels["compliance"]]
-    linked = [("staff.total", "due.total")]
-    for column in ("staff", "due", "made", "out"):
-        relations.append(partition(f"{column}.total", [f"{column}.team.{t}" for t in teams]))
-    relations.append(partition("due.total", ["made.total", "out.total"]))
-    for t in teams:
-        relations.append(partition(f"due.team.{t}", [f"made.team.{t}", f"out.team.{t}"]))
-        linked.append((f"staff.team.{t}", f"due.team.{t}"))
-    return relations, linked
+# Counts that are not disclosure-controlled: staff acknowledgement figures are about staff duty,
+# not about cases (docs/reporting.md "Policy acknowledgement compliance").
+UNCONTROLLED = ("staff.", "due.", "made.", "out.", "close.count")
+
+
+def cell_name(name: str, raw: RawFigures) -> str:
+    """The report-independent name of a count (reporting/disclosure.py): "q4.opened" of the 2026-Q2
+    report is "2026-Q2|opened", "opened.team.12" is "2026-Q2|opened|team|12"."""
+    period = str(raw.quarter)
+    head, _, rest = name.partition(".")
+    if head.startswith("q") and head[1:].isdigit():
+        return f"{raw.trend_quarters[int(head[1:])]}|{rest}"
+    if head in ("opened", "closed", "open_end", "disclosures", "referral") and rest:
+        return "|".join([period, head, *rest.split(".", 1)])
+    return f"{period}|{name}"
+
+
+def controlled_counts(raw: RawFigures) -> dict[str, int]:
+    """Every count under disclosure control, by its report-independent name."""
+    return {cell_name(n, raw): v for n, v in raw.counts.items() if not n.startswith(UNCONTROLLED)}
+
+
+def protect_counts(raw: RawFigures, *, threshold: int, released=(), interval: int | None = None) -> dict[str, str]:
+    """Which controlled cells to hide: per table first, then against everything already released."""
+    values = controlled_counts(raw)
+    own = [r for r in relations_for(values) if all(n in values for n in (*r.left, *r.right))]
+    hidden = suppress(values, own, threshold=threshold)
+    if interval is None:
+        interval = settings.REPORT_PROTECTION_INTERVAL
+    return protect(values, hidden, list(released), threshold=threshold, interval=interval, name=str(raw.quarter))
+
+
+def _days(n: int) -> str:
+    return f"{n} working day{'s' if n != 1 else ''}"
+
+
+def ack_deadline_words(*, long: bool = False) -> str:
+    """The acknowledgement targets in words, from CASE_ACK_DAYS_URGENT and CASE_ACK_DAYS_DEFAULT."""
+    urgent, other = settings.CASE_ACK_DAYS_URGENT, settings.CASE_ACK_DAYS_DEFAULT
+    if long:
+        return f"{_days(urgent)} for urgent cases, {_days(other)} for the others"
+    return f"{_days(urgent)} if urgent, otherwise {_days(other)}"
 
 
 def _percent(part, whole) -> str | None:
@@ -61,13 +81,20 @@ def _change(now, before) -> str | None:
     return None
 
 
-def snapshot_build(raw: RawFigures, *, threshold: int) -> dict:
-    """The published figures of a quarter (see the module docstring)."""
-    relations, linked = _relations(raw)
-    hidden = suppress(raw.counts, relations, threshold=threshold, linked=linked)
+def snapshot_build(raw: RawFigures, *, threshold: int, released=()) -> dict:
+    """The published figures of a quarter (see the module docstring). `released`: every report
+    already released (reporting.disclosure.Release), which this one must not undo."""
+    hidden = protect_counts(raw, threshold=threshold, released=released)
+    values = controlled_counts(raw)
 
     def cell(name: str):
-        return display(raw.counts[name], hidden.get(name), threshold)
+        if name.startswith(UNCONTROLLED):
+            return raw.counts[name]
+        key = cell_name(name, raw)
+        return display(values[key], hidden.get(key), threshold)
+
+    def is_hidden(name: str) -> bool:
+        return cell_name(name, raw) in hidden
 
     q = raw.quarter
     labels = raw.labels
@@ -83,7 +110,7 @@ def snapshot_build(raw: RawFigures, *, threshold: int) -> dict:
 
     def median(key: str, base: str):
         value = raw.medians.get(key)
-        if value is None or base in hidden:
+        if value is None or is_hidden(base):
             return "not shown"
         return value
 
@@ -92,9 +119,9 @@ def snapshot_build(raw: RawFigures, *, threshold: int) -> dict:
         {"key": "ack.median", "label": "Median days to acknowledge", "value": median("ack", "ack.count")},
         {
             "key": "ack.within",
-            "label": "Acknowledged by the deadline (1 working day if urgent, otherwise 5)",
+            "label": f"Acknowledged by the deadline ({ack_deadline_words()})",
             "value": cell("ack.within"),
-            "share": _percent(cell("ack.within"), cell("ack.count")) if "ack.late" not in hidden else None,
+            "share": _percent(cell("ack.within"), cell("ack.count")) if not is_hidden("ack.late") else None,
         },
         {"key": "close.count", "label": "Cases closed in the quarter", "value": cell(f"{CURRENT}.closed")},
         {
@@ -106,7 +133,7 @@ def snapshot_build(raw: RawFigures, *, threshold: int) -> dict:
             "key": "close.within",
             "label": f"Closed within {settings.REPORT_CLOSE_TARGET_DAYS} days of opening",
             "value": cell("close.within"),
-            "share": _percent(cell("close.within"), cell(f"{CURRENT}.closed")) if "close.late" not in hidden else None,
+            "share": _percent(cell("close.within"), cell(f"{CURRENT}.closed")) if not is_hidden("close.late") else None,
         },
     ]
 
@@ -153,7 +180,7 @@ def snapshot_build(raw: RawFigures, *, threshold: int) -> dict:
     compliance_rows = []
 
     def share(made: str, due: str, out: str) -> str:
-        return (_percent(cell(made), cell(due)) if out not in hidden else None) or "not shown"
+        return _percent(cell(made), cell(due)) or "–"
 
     for code, name in labels["compliance"]:
         compliance_rows.append(
@@ -170,7 +197,7 @@ def snapshot_build(raw: RawFigures, *, threshold: int) -> dict:
     tables.append(
         {
             "key": "compliance",
-            "title": "Policy acknowledgement compliance by team (active staff, current policy versions)",
+            "title": "Policy acknowledgement compliance by team at the quarter's end",
             "columns": ["Staff", "Acknowledgements made", "Still to do", "Share made"],
             "rows": compliance_rows,
             "total": {
@@ -229,6 +256,13 @@ def snapshot_build(raw: RawFigures, *, threshold: int) -> dict:
         "policies": raw.policies,
         "lessons": raw.lessons,
         "suppressed_cells": len(hidden),
+        "cells": {key: display(value, hidden.get(key), threshold) for key, value in sorted(values.items())},
+        "protection_interval": settings.REPORT_PROTECTION_INTERVAL,
+        "cell_labels": {
+            f"{dimension}|{code}": label
+            for dimension in (*(d for d, _ in DIMENSIONS), "kind", "outcome", "referral")
+            for code, label in labels.get(dimension, [])
+        },
         "definitions": definitions(threshold=threshold),
     }
 
@@ -269,7 +303,7 @@ def definitions(*, threshold: int) -> list[dict]:
         },
         {
             "term": "Acknowledgement deadline",
-            "meaning": "The date set when the case was opened: 1 working day for urgent cases, 5 otherwise.",
+            "meaning": f"The date set when the case was opened: {ack_deadline_words(long=True)}.",
         },
         {
             "term": "Overdue",
@@ -283,8 +317,8 @@ def definitions(*, threshold: int) -> list[dict]:
         },
         {
             "term": "Policy acknowledgement compliance",
-            "meaning": "For active staff in each team, the acknowledgements of the current version of each "
-            "active policy made so far, as at the time the report was compiled.",
+            "meaning": f"{COMPLIANCE_DEFINITION} In this report the moment is the end of the quarter. "
+            "These figures are about staff duty, not about cases, so they are shown in full.",
         },
         {
             "term": "Lessons for training",

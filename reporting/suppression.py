@@ -8,14 +8,15 @@ The rule, in two steps:
 2. Secondary: figures are tied together by relations such as "the rows of a column add up to its
    total" or "open at the start + opened = closed + open at the end". For every relation, and for
    every hidden cell in it, we work out the range of values a reader could deduce for that cell
-   from the cells that are shown, knowing the rule (a "fewer than k" cell is 0..k-1, a "not shown"
-   cell is k or more). If that range is a single value, the cell could be worked out by
-   subtraction, so one more cell of the relation is hidden as "not shown": the smallest shown
-   cell on the same side (another row), else on the other side (the total). Repeat until no
-   relation gives any hidden cell away.
+   from the cells that are shown, knowing the rule (a "fewer than k" cell is 0..k-1; a "not shown"
+   cell could be any number: reporting/disclosure.py may withhold a small one too). If that range
+   is a single value, the cell could be worked out by subtraction, so one more cell of the
+   relation is hidden as "not shown": the smallest shown cell on the same side (another row), else
+   on the other side (the total). Repeat until no relation gives any hidden cell away.
 
 It is one small function on plain dicts so that it can be tested exhaustively (reporting/tests/
-test_suppression.py checks random tables by brute force).
+test_suppression.py checks random tables by brute force). It looks at one report and one relation at
+a time; reporting/disclosure.py then checks everything ever published together, with a solver.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 PRIMARY = "primary"  # below the threshold: shown as "fewer than k"
-SECONDARY = "secondary"  # at or above it, hidden so that a primary cell cannot be derived: "not shown"
+SECONDARY = "secondary"  # hidden so that another cell cannot be derived: "not shown", any number
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def _bounds(kind: str | None, value: int, threshold: int) -> tuple[float, float]
         return value, value
     if kind == PRIMARY:
         return 0, threshold - 1
-    return threshold, math.inf
+    return 0, math.inf  # "not shown" tells the reader nothing: it may hide any number
 
 
 def deducible_range(

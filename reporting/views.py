@@ -15,9 +15,22 @@ from audit.services import audit_record
 from cases.models import Case
 from reporting.forms import LessonPeriodForm, LessonReviewForm, ReportRequestForm
 from reporting.models import QuarterlyReport
-from reporting.permissions import can_request_report, can_review_lessons, can_view_reports
-from reporting.selectors import lessons_for_review, lessons_sha256, report_get_file_for, report_list_for
-from reporting.services import lesson_review_save, report_download, report_request, report_retry
+from reporting.permissions import (
+    can_check_reports,
+    can_open_reports_page,
+    can_request_report,
+    can_review_lessons,
+    can_view_reports,
+)
+from reporting.selectors import (
+    lessons_for_review,
+    lessons_sha256,
+    report_checkable_for,
+    report_get_file_for,
+    report_list_for,
+    report_periods_with_new_lessons,
+)
+from reporting.services import lesson_review_save, report_check, report_download, report_request, report_retry
 
 
 def _require_viewer(user) -> None:
@@ -27,20 +40,48 @@ def _require_viewer(user) -> None:
 
 @require_GET
 def report_list(request):
-    """Every report with its status and downloads; the request form for those who may ask."""
-    _require_viewer(request.user)
-    reports = list(report_list_for(request.user).select_related(None))
+    """Every report with its status and downloads; the request form for those who may ask; the
+    disclosure check for the DPO and the safeguarding lead (the DPO sees no download)."""
+    if not can_open_reports_page(request.user):
+        raise Http404
+    if can_view_reports(request.user):
+        reports = list(report_list_for(request.user).select_related(None))
+    else:
+        reports = list(report_checkable_for(request.user).defer("snapshot"))
     return render(
         request,
         "reporting/report_list.html",
         {
             "reports": reports,
             "form": ReportRequestForm(),
+            "can_download": can_view_reports(request.user),
+            "can_check": can_check_reports(request.user),
             "can_request": can_request_report(request.user),
             "can_review_lessons": can_review_lessons(request.user),
+            "new_lessons": report_periods_with_new_lessons() if can_review_lessons(request.user) else [],
             "refresh": any(report.is_active for report in reports),
         },
     )
+
+
+@require_POST
+def report_check_view(request, pk):
+    """Run the disclosure check on one ready report (DPO, safeguarding lead); audited."""
+    if not can_open_reports_page(request.user):
+        raise Http404
+    if not can_check_reports(request.user):
+        raise PermissionDenied
+    report = get_object_or_404(report_checkable_for(request.user), pk=pk)
+    report = report_check(report=report, actor=request.user)
+    if report.exposed_cells == 0:
+        messages.success(request, f"{report} passed the check: nothing hidden in it can be worked out. It is released.")
+    else:
+        messages.error(
+            request,
+            f"{report} is held back: {report.exposed_cells} hidden figure{'s' if report.exposed_cells != 1 else ''} "
+            "could be worked out with the reports already released. Ask for a new revision.",
+        )
+    return redirect("reporting:list")
 
 
 @require_POST
@@ -121,6 +162,7 @@ def lessons(request):
     audit_record(
         action="reporting.lessons.viewed", actor=request.user, detail={"period": str(quarter), "cases": len(cases)}
     )
+    stale = [r for r in report_periods_with_new_lessons() if r.period == str(quarter)]
     return render(
         request,
         "reporting/lessons.html",
@@ -129,6 +171,7 @@ def lessons(request):
             "quarter": quarter,
             "items": items,
             "decisions": LessonReviewForm().fields["decision"].choices,
+            "stale_report": stale[0] if stale else None,
         },
     )
 

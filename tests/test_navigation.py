@@ -37,8 +37,8 @@ EXPECTED_CARDS = {
     "Policies": set(PERSONAS),
     "Team compliance": {"manager", "senior"},
     "Policy reviews due": {"administrator"},
-    # Quarterly reports: reporting.permissions.can_view_reports.
-    "Quarterly reports": {"committee", "safeguarding", "senior"},
+    # Quarterly reports: reporting.permissions.can_open_reports_page (the auditor: the check only).
+    "Quarterly reports": {"committee", "safeguarding", "senior", "auditor"},
     # The audit-trail viewer: audit.permissions.can_read_audit_trail (only the auditor).
     "Audit trail": {"auditor"},
     "Change password": set(PERSONAS),

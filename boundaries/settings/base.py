@@ -164,6 +164,9 @@ NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 # Quarterly reports (docs/reporting.md): counts below the threshold are shown as "fewer than N";
 # the closure target is the "closed within N days" share; a compile is tried at most this often.
 REPORT_SUPPRESSION_THRESHOLD = env.int("REPORT_SUPPRESSION_THRESHOLD", default=3)
+# The attacker (manage.py report_attack) must not narrow a hidden count that could be below the
+# threshold to a range narrower than this: 2 keeps a "fewer than 3" anywhere from 0 to 2.
+REPORT_PROTECTION_INTERVAL = env.int("REPORT_PROTECTION_INTERVAL", default=2)
 REPORT_CLOSE_TARGET_DAYS = env.int("REPORT_CLOSE_TARGET_DAYS", default=90)
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=4)
 # Celery. REDIS_URL sets the broker; unset means tasks run in-process (a first run,

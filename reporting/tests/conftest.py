@@ -5,12 +5,13 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 
 from cases.models import Action
 from policies.models import Acknowledgement
 from policies.tests.factories import import_and_publish
 from reporting.periods import Quarter
-from reporting.tests.factories import action, answer, assess, category, make_case, make_disclosure
+from reporting.tests.factories import action, answer, assess, at, category, make_case, make_disclosure
 
 Q2 = Quarter(2026, 2)
 CANARY_NARRATIVE = "CANARY-NARRATIVE-7f3a"
@@ -76,6 +77,7 @@ def dataset(org):
     action(c2, due="2026-05-01", by=manager, status=Action.Status.DONE, completed="2026-04-30T09:00")  # done in time
     action(c2, due="2026-05-01", by=manager, status=Action.Status.CANCELLED)
 
-    version = import_and_publish(title="Professional boundaries", actor=org.administrator)
-    Acknowledgement.objects.create(version=version, user=worker.user)
+    with time_machine.travel(at("2026-03-02T10:00"), tick=False):  # in force all through 2026-Q2
+        version = import_and_publish(title="Professional boundaries", actor=org.administrator)
+    Acknowledgement.objects.create(version=version, user=worker.user, acknowledged_at=at("2026-05-11T10:00"))
     return SimpleNamespace(c1=c1, c2=c2, c3=c3, c4=c4, c5=c5, c6=c6, cat1=cat1, cat2=cat2, version=version)

@@ -105,3 +105,22 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_cases(dataset, o
     with CaptureQueriesContext(connection) as many:
         report_figures(quarter=Q2)
     assert len(many) == len(few) <= 25, [q["sql"][:80] for q in many.captured_queries]
+
+
+def test_days_from_opening_to_closing_are_whole_calendar_days_in_uk_time(org, db):
+    """The stated definition: calendar days between the UK dates, not hours divided by 24."""
+    # 23:30 on 1 May to 00:30 on 2 May (UK time): 1 day, though only an hour passed.
+    make_case(team=org.south, opened="2026-05-01T23:30+01:00", closed_at="2026-05-02T00:30+01:00")
+    # 08:00 to 20:00 the same day: 0 days.
+    make_case(team=org.south, opened="2026-05-04T08:00+01:00", closed_at="2026-05-04T20:00+01:00")
+    # 20:00 on 4 May to 08:00 on 7 May: 3 days (60 hours would be 2.5).
+    make_case(team=org.south, opened="2026-05-04T20:00+01:00", closed_at="2026-05-07T08:00+01:00")
+    raw = report_figures(quarter=Q2)
+    assert raw.medians["close"] == 1  # 0, 1, 3
+    make_case(team=org.south, opened="2026-05-10T23:00+01:00", closed_at="2026-05-14T01:00+01:00")  # 4 days
+    assert report_figures(quarter=Q2).medians["close"] == 2  # 0, 1, 3, 4: the mean of the middle two
+
+
+def test_acknowledgement_days_are_whole_calendar_days_too(org, db):
+    make_case(team=org.south, opened="2026-05-01T23:30+01:00", acknowledged_at="2026-05-02T00:10+01:00")
+    assert report_figures(quarter=Q2).medians["ack"] == 1

@@ -44,7 +44,7 @@ def test_linked_cells_are_hidden_together():
 def _feasible(values, hidden, relation, cell, cap):
     """Every value of `cell` consistent with what is published and the relation (brute force)."""
     names = [n for n in (*relation.left, *relation.right) if n in hidden]
-    ranges = [range(0, K) if hidden[n] == PRIMARY else range(K, cap + 1) for n in names]
+    ranges = [range(0, K) if hidden[n] == PRIMARY else range(0, cap + 1) for n in names]
     found = set()
     for combo in itertools.product(*ranges):
         guess = dict(values)

@@ -8,7 +8,7 @@ from reporting.models import LessonReview, QuarterlyReport
 from reporting.tests.conftest import Q2
 
 VIEWERS = ["committee", "safeguarding", "senior"]
-OUTSIDERS = ["worker", "manager", "other_manager", "hr", "guardian", "auditor", "administrator", "superuser"]
+OUTSIDERS = ["worker", "manager", "other_manager", "hr", "guardian", "administrator", "superuser"]
 
 
 def user_of(org, persona):
@@ -33,31 +33,71 @@ def file_urls(report):
 
 @pytest.mark.parametrize("persona", OUTSIDERS)
 def test_no_one_else_can_see_the_page_or_a_file(client, org, ready, persona):
-    """AC-11: workers, managers, HR, the guardian, the auditor, administrators and a bare superuser get 404."""
+    """AC-11: workers, managers, HR, the guardian, administrators and a bare superuser get 404."""
     client.force_login(user_of(org, persona))
     for url in [reverse("reporting:list"), reverse("reporting:lessons"), *file_urls(ready)]:
         assert client.get(url).status_code == 404, url
-    for url in [reverse("reporting:request"), reverse("reporting:retry", args=[ready.pk])]:
+    for url in [
+        reverse("reporting:request"),
+        reverse("reporting:retry", args=[ready.pk]),
+        reverse("reporting:check", args=[ready.pk]),
+    ]:
         assert client.post(url, {"period": "2026-Q2"}).status_code == 404, url
-    assert not AuditEvent.objects.filter(action="reporting.report.downloaded").exists()
+    actions = ["reporting.report.downloaded", "reporting.report.checked"]
+    assert not AuditEvent.objects.filter(action__in=actions).exclude(actor=None).exists()
 
 
-@pytest.mark.parametrize("persona", VIEWERS)
-def test_committee_lead_and_senior_managers_list_and_download_every_file_audited(client, org, ready, persona):
-    """AU-01: every download is one audit event."""
-    user = user_of(org, persona)
-    client.force_login(user)
+def test_the_dpo_sees_the_list_and_runs_the_check_but_downloads_nothing(client, org, ready):
+    """The Auditor / DPO: the disclosure check only (AC-11: no figures, no files, no lessons)."""
+    client.force_login(org.auditor)
     page = client.get(reverse("reporting:list"))
     assert page.status_code == 200
-    assert b"2026-Q2" in page.content and b"Ready" in page.content
-    for url, fmt in zip(file_urls(ready), ("pdf", "csv", "xlsx"), strict=True):
-        response = client.get(url)
-        assert response.status_code == 200
-        assert response["Content-Disposition"] == f'attachment; filename="safeguarding-summary-2026-Q2-r1.{fmt}"'
-        assert response.content == bytes(getattr(ready, fmt))  # the stored bytes, every time
-        assert response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
-    events = AuditEvent.objects.filter(action="reporting.report.downloaded", actor=user)
-    assert sorted(e.detail["format"] for e in events) == ["csv", "pdf", "xlsx"]
+    assert b"Run the disclosure check" in page.content and b"Released" in page.content
+    assert reverse("reporting:download_pdf", args=[ready.pk]).encode() not in page.content
+    for url in [reverse("reporting:lessons"), *file_urls(ready)]:
+        assert client.get(url).status_code == 404, url
+    for url in [reverse("reporting:request"), reverse("reporting:retry", args=[ready.pk])]:
+        assert client.post(url, {"period": "2026-Q2"}).status_code == 404, url
+    response = client.post(reverse("reporting:check", args=[ready.pk]))
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="reporting.report.checked", actor=org.auditor)
+    assert event.detail == {"exposed": 0}
+
+
+@pytest.mark.parametrize("persona", ["committee", "senior"])
+def test_committee_and_senior_managers_may_not_run_the_check(client, org, ready, persona):
+    client.force_login(user_of(org, persona))
+    assert client.post(reverse("reporting:check", args=[ready.pk])).status_code == 403
+
+
+def test_a_report_that_fails_the_check_is_not_offered_for_download(client, org, db):
+    """The issue's subtraction: 2026-Q2 is released; 2026-Q3, suppressed table by table only, would let
+    open at the end of Q2 + opened − closed = open at the end of Q3 give a team's figure away. The
+    check holds it back: no link and 404 on every file, for the committee too."""
+    from reporting.services import report_check
+    from reporting.tests.histories import figures
+    from reporting.tests.test_disclosure import SUBTRACTION, per_table_only
+
+    def stored(index, quarter, exposed):
+        release = per_table_only(figures(2, 2, SUBTRACTION, index))
+        return QuarterlyReport.objects.create(
+            year=2026, quarter=quarter, trigger="command", status="ready", threshold=3, exposed_cells=exposed,
+            snapshot={"cells": dict(release.cells), "threshold": 3, "lessons": []},
+            pdf=b"%PDF", csv=b"a", xlsx=b"b", pdf_sha256="x" * 64,
+        )  # fmt: skip
+
+    stored(5, 2, 0)
+    q3 = stored(6, 3, None)
+    q3 = report_check(report=q3, actor=org.safeguarding.user)
+    assert q3.exposed_cells > 0
+    assert any(line.startswith("2026-Q3, cases opened, team 0: between 1 and 1") for line in q3.check_findings)
+    assert AuditEvent.objects.filter(action="reporting.report.checked", object_id=str(q3.pk)).exists()
+    client.force_login(org.committee)
+    page = client.get(reverse("reporting:list"))
+    assert b"Held back" in page.content
+    assert reverse("reporting:download_pdf", args=[q3.pk]).encode() not in page.content
+    for url in file_urls(q3):
+        assert client.get(url).status_code == 404, url
 
 
 def test_a_file_of_a_report_that_is_not_ready_is_a_404(client, org, db):
@@ -153,3 +193,26 @@ def test_lessons_of_restricted_or_open_cases_cannot_be_reviewed(client, org, dat
     for case in (dataset.c1, dataset.c3):
         response = client.post(reverse("reporting:lesson_review"), {"case": case.pk, "decision": "approved"})
         assert response.status_code == 404
+
+
+def test_lessons_approved_after_a_report_was_compiled_offer_the_lead_a_new_revision(
+    client, org, dataset, ready, django_capture_on_commit_callbacks
+):
+    """The lead approves a lesson after revision 1: the reports and lessons pages offer revision 2,
+    which publishes it; then the offer goes."""
+    from reporting.services import lesson_review_save
+
+    lead = org.safeguarding.user
+    client.force_login(lead)
+    assert b"Ask for a new revision" not in client.get(reverse("reporting:list")).content
+    lesson_review_save(case=dataset.c1, decision="edited", text="Check gifts at induction.", actor=lead)
+    for url in (reverse("reporting:list"), reverse("reporting:lessons") + "?period=2026-Q2"):
+        assert b"Ask for a new revision of 2026-Q2" in client.get(url).content, url
+    client.force_login(org.committee)  # the offer is the lead's: committee members do not see it
+    assert b"Ask for a new revision" not in client.get(reverse("reporting:list")).content
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reporting:request"), {"period": "2026-Q2"})
+    second = QuarterlyReport.objects.get(year=2026, quarter=2, revision=2)
+    assert second.snapshot["lessons"] == ["Check gifts at induction."] and second.is_released
+    assert b"Ask for a new revision" not in client.get(reverse("reporting:list")).content

@@ -35,3 +35,25 @@ def test_the_committee_member_downloads_the_latest_pdf_and_csv(page, login, asse
         with open(download.path(), "rb") as f:
             assert f.read() == bytes(getattr(report, fmt.lower()))
     assert_same_origin(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dpo_runs_the_disclosure_check_from_the_reports_page(page, login, assert_accessible):
+    """Issue 14: the Auditor / DPO opens /reports/ for the check only (no downloads); axe on the page."""
+    UserFactory(username="auditor", roles=[Role.AUDITOR])
+    team = TeamFactory(name="North A")
+    worker = StaffMemberFactory(team=team)
+    for day in range(1, 5):
+        make_case(team=team, opened=f"2026-05-{day:02d}T09:00", subjects=[worker])
+    report_request(quarter=Quarter(2026, 2), trigger="schedule")
+    assert QuarterlyReport.objects.get().is_released
+
+    login(page, "auditor")
+    page.get_by_role("link", name="Quarterly reports").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Released", exact=True).is_visible()
+    assert page.get_by_role("link", name="PDF for 2026-Q2 revision 1").count() == 0
+    page.get_by_role("button", name="Run the disclosure check on 2026-Q2 revision 1").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("passed the check").is_visible()
+    assert_accessible(page)
