@@ -226,6 +226,12 @@ def test_administrators_link_a_category_to_sections_in_the_admin(client, org, pu
         "order": gifts.order,
         "is_active": "on",
         "policy_sections": [section.pk],
+        # How cases in the category behave (data on the category): unchanged here.
+        "questions": gifts.questions,
+        "worker_part": gifts.worker_part,
+        "service_user_part": gifts.service_user_part,
+        "relative_part": gifts.relative_part,
+        "colleague_part": gifts.colleague_part,
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content[:2000]
