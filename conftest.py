@@ -13,8 +13,12 @@ plus one account for each remaining role and a superuser who holds no role.
 
 import pytest
 
+from accounts.testing import install as _force_login_counts_as_full_sign_in
 from people.roles import Role
 from people.tests.factories import StaffMemberFactory, TeamFactory, UserFactory
+
+# client.force_login(user) stands for a full sign-in: password and second factor (accounts/testing.py).
+_force_login_counts_as_full_sign_in()
 
 
 def _staff(username, team, roles, manager=None, title="Support worker"):

@@ -86,11 +86,16 @@ def test_an_anonymous_visitor_is_sent_to_the_sites_one_log_in_page(client, org):
 
 
 def test_an_administrator_who_logs_in_through_the_site_lands_in_the_admin(client, org):
+    """AS-01: an administrator signs in with a password and a second factor."""
+    from accounts.testing import totp_code_for, totp_enrol
     from people.tests.factories import DEFAULT_PASSWORD
 
+    totp_enrol(org.administrator)
     response = client.post(
-        f"{reverse('login')}?next=/admin/", {"username": "administrator", "password": DEFAULT_PASSWORD}, follow=True
+        f"{reverse('login')}?next=/admin/", {"login": "administrator", "password": DEFAULT_PASSWORD}, follow=True
     )
+    assert response.redirect_chain[-1][0] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code_for(org.administrator)}, follow=True)
     assert response.redirect_chain[-1][0] == "/admin/"
     assert "Boundaries administration" in response.content.decode()
 
