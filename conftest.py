@@ -21,6 +21,14 @@ from people.tests.factories import StaffMemberFactory, TeamFactory, UserFactory
 _force_login_counts_as_full_sign_in()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """django-allauth keeps sign-in rate limits and used TOTP codes in the cache: every test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _staff(username, team, roles, manager=None, title="Support worker"):
     user = UserFactory(username=username, roles=[Role.WORKER, *roles])
     return StaffMemberFactory(user=user, team=team, line_manager=manager, job_title=title)

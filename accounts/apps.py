@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from accounts import receivers  # noqa: F401
+        from accounts import checks, receivers  # noqa: F401

@@ -7,6 +7,7 @@ only override what differs.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -68,12 +69,13 @@ MIDDLEWARE = [
     # Deny by default (AC-01): every view needs a log-in unless it is marked
     # @login_not_required. The public views are listed in boundaries/urls.py.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Absolute session lifetime (AS-08), then the second factor before anything else (AS-01).
+    # Absolute session lifetime (AS-08), the second factor before anything else (AS-01), and
+    # re-authentication before the sensitive views (AS-11).
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
     "accounts.reauth.ReauthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "audit.middleware.NoStoreMiddleware",
@@ -173,7 +175,7 @@ REAUTHENTICATION_REQUIRED = {
 }
 # Failed sign-ins are throttled per account and per address by accounts.throttle (a growing wait);
 # allauth's own fixed-window limits stay on for everything else.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+ACCOUNT_RATE_LIMITS = {"login_failed": False, "login": "60/m/ip"}
 # Throttle: after this many failures the wait starts at one minute and doubles with each further one.
 LOGIN_THROTTLE_ACCOUNT_FAILURES = env.int("LOGIN_THROTTLE_ACCOUNT_FAILURES", default=5)
 LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=30)
@@ -297,7 +299,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
