@@ -1,4 +1,5 @@
 from allauth.account import forms as allauth_forms
+from allauth.mfa.webauthn import forms as allauth_webauthn_forms
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
@@ -47,3 +48,15 @@ class LoginForm(allauth_forms.LoginForm):
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
         self.fields["password"].help_text = ""
+
+
+class AddWebAuthnForm(allauth_webauthn_forms.AddWebAuthnForm):
+    """A passkey by default: it verifies the person on the device, so it can log in on its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Name"
+        if "passwordless" in self.fields:
+            self.fields["passwordless"].initial = True
+            self.fields["passwordless"].label = "Also use it to log in without a password (a passkey)"
+            self.fields["passwordless"].help_text = "Needs your fingerprint, face or PIN on the device."
