@@ -5,6 +5,7 @@ only override what differs.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE
@@ -312,6 +313,11 @@ CONTENT_SECURITY_POLICY = {
         "report-uri": ["/csp-report/"],
     },
 }
+if OIDC_ISSUER:
+    # The "Continue" form of single sign-on is answered with a redirect to the identity provider,
+    # which browsers check against form-action too.
+    _idp = urlsplit(OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_idp.scheme}://{_idp.netloc}")
 # Everything the product does not use is off; passkeys need publickey-credentials-* (HT-04).
 PERMISSIONS_POLICY = {
     "accelerometer": [],
