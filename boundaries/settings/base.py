@@ -172,6 +172,7 @@ REAUTHENTICATION_REQUIRED = {
     "reporting:download_xlsx": "*",
     "admin:auth_user_change": ["POST"],
     "admin:auth_user_add": ["POST"],
+    "admin:auth_user_password_change": ["POST"],
     "accounts:mfa_resets": ["POST"],
     "accounts:mfa_reset_decide": ["POST"],
 }
