@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -150,6 +150,4 @@ def mfa_reset_decide(request, pk):
             messages.success(request, "Request cancelled.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except PermissionDenied:
-        raise
     return redirect("accounts:mfa_resets")
