@@ -13,8 +13,20 @@ plus one account for each remaining role and a superuser who holds no role.
 
 import pytest
 
+from accounts.testing import install as _force_login_counts_as_full_sign_in
 from core.roles import Role
 from people.tests.factories import StaffMemberFactory, TeamFactory, UserFactory
+
+# client.force_login(user) stands for a full sign-in: password and second factor (accounts/testing.py).
+_force_login_counts_as_full_sign_in()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """django-allauth keeps sign-in rate limits and used TOTP codes in the cache: every test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def _staff(username, team, roles, manager=None, title="Support worker"):

@@ -129,6 +129,21 @@ NAV_ITEMS: list[NavItem] = [
         _signed_in,
         section=ACCOUNT,
     ),
+    # Signing in (issue 12): everyone manages their own second factor; two different safeguarding
+    # leads or administrators reset a lost one (the same rule as accounts.permissions).
+    NavItem(
+        "Second factor",
+        "mfa_index",
+        "Your authenticator app, passkeys and recovery codes for logging in.",
+        _signed_in,
+        section=ACCOUNT,
+    ),
+    NavItem(
+        "Reset a second factor",
+        "accounts:mfa_resets",
+        "Someone lost their phone or key: ask for a reset, or approve a colleague's request.",
+        _any_role(Role.SAFEGUARDING_LEAD, Role.ADMINISTRATOR),
+    ),
 ]
 
 

@@ -16,7 +16,7 @@ def test_an_event_records_who_what_which_object_and_when_in_utc(org):
 
 
 def test_each_request_writes_its_id_on_its_events_and_returns_it_in_a_header(client, org):
-    response = client.post("/accounts/login/", {"username": "worker", "password": "wrong password here"})
+    response = client.post("/accounts/login/", {"login": "worker", "password": "wrong password here"})
     event = AuditEvent.objects.get(action="accounts.login.failed")
     assert event.request_id and event.request_id == response["X-Request-ID"]
 

@@ -5,8 +5,10 @@ only override what differs.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -38,7 +40,15 @@ INSTALLED_APPS = [
     "django_celery_beat",
     # The ground level first (core: roles, shared helpers), then the apps above it.
     "core",
+    # Sign-in, MFA, single sign-on, re-authentication (docs/security.md).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "csp",
     "audit",
+    "accounts",
     "people",
     "policies",
     "cases",
@@ -50,8 +60,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The client address: the proxy's X-Forwarded-For entry only behind a TLS proxy (AS-04).
+    "accounts.middleware.ClientAddressMiddleware",
     "audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "accounts.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +75,12 @@ MIDDLEWARE = [
     # @login_not_required. The public views are listed in boundaries/urls.py.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Absolute session lifetime (AS-08), the second factor before anything else (AS-01), and
+    # re-authentication before the sensitive views (AS-11).
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
+    "accounts.reauth.ReauthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "audit.middleware.NoStoreMiddleware",
@@ -80,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "boundaries.context_processors.navigation",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -109,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The organisation's name, "boundaries", the username, and the demo password outside the demo.
+    {"NAME": "accounts.validators.ContextWordsValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -123,6 +146,89 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# However busy, a session ends this long after signing in (AS-08; accounts.middleware).
+SESSION_ABSOLUTE_HOURS = env.float("SESSION_ABSOLUTE_HOURS", default=12)
+
+# --- Sign-in, MFA and single sign-on: django-allauth (issue 12; docs/security.md) -------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+MFA_ADAPTER = "accounts.adapters.MfaAdapter"
+MFA_FORMS = {"add_webauthn": "accounts.forms.AddWebAuthnForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True  # the idle timeout above applies; no "remember me" box
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# Sign-in again (password or second factor) within 10 minutes before sensitive actions (AS-11).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 10 * 60
+# The views that need it, by URL name, and for which methods ("*" = any). New views can use
+# accounts.reauth.reauthentication_required instead.
+REAUTHENTICATION_REQUIRED = {
+    "audit:export": "*",
+    "reporting:download_pdf": "*",
+    "reporting:download_csv": "*",
+    "reporting:download_xlsx": "*",
+    "admin:auth_user_change": ["POST"],
+    "admin:auth_user_add": ["POST"],
+    "admin:auth_user_password_change": ["POST"],
+    "accounts:mfa_resets": ["POST"],
+    "accounts:mfa_reset_decide": ["POST"],
+}
+# Failed sign-ins are throttled per account and per address by accounts.throttle (a growing wait);
+# allauth's own fixed-window limits stay on for everything else.
+ACCOUNT_RATE_LIMITS = {"login_failed": False, "login": "60/m/ip"}
+# Throttle: after this many failures the wait starts at one minute and doubles with each further one.
+LOGIN_THROTTLE_ACCOUNT_FAILURES = env.int("LOGIN_THROTTLE_ACCOUNT_FAILURES", default=5)
+LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=30)
+LOGIN_THROTTLE_MAX_MINUTES = env.int("LOGIN_THROTTLE_MAX_MINUTES", default=60)
+BEHIND_TLS_PROXY = env.bool("DJANGO_BEHIND_TLS_PROXY", default=False)
+
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_TOTP_ISSUER = f"Boundaries ({ORGANISATION_NAME})"
+MFA_TRUST_ENABLED = False
+# Every role that can read case content, reports or the audit trail, and administrators, must use a
+# second factor (AS-01); this makes it everyone's rule, workers included.
+MFA_REQUIRED_FOR_EVERYONE = env.bool("MFA_REQUIRED_FOR_EVERYONE", default=False)
+# With DEBUG on (never otherwise) the demo accounts may skip the second factor; bin/serve turns it on.
+BOUNDARIES_DEMO_SKIP_MFA = env.bool("BOUNDARIES_DEMO_SKIP_MFA", default=False)
+
+# Single sign-on through one OpenID Connect provider, e.g. Microsoft Entra ID (docs/deployment.md).
+OIDC_ISSUER = env("OIDC_ISSUER", default="")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="your organisation's account")
+OIDC_ALLOWED_EMAIL_DOMAINS = [d.lower() for d in env.list("OIDC_ALLOWED_EMAIL_DOMAINS", default=[])]
+# Let the provider's amr/acr claim count as the second factor (only if the provider enforces MFA).
+OIDC_TRUST_MFA_CLAIM = env.bool("OIDC_TRUST_MFA_CLAIM", default=False)
+OIDC_MFA_AMR_VALUES = env.list("OIDC_MFA_AMR_VALUES", default=["mfa", "otp", "hwk", "swk", "fido", "sc"])
+OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[])
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching by e-mail is accounts.adapters' job
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {}
+if OIDC_ISSUER and OIDC_CLIENT_ID:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "sso",
+                "name": OIDC_PROVIDER_NAME,
+                "client_id": OIDC_CLIENT_ID,
+                "secret": OIDC_CLIENT_SECRET,
+                "settings": {"server_url": OIDC_ISSUER, "token_auth_method": "client_secret_post"},
+            }
+        ],
+    }
 
 # UK English, UK dates (en-gb formats: 22/11/2026), London time; stored in UTC.
 LANGUAGE_CODE = "en-gb"
@@ -202,6 +308,51 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Content-Security-Policy (HT-03): django-csp 4 with a nonce per response; no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "report-uri": ["/csp-report/"],
+    },
+}
+if OIDC_ISSUER:
+    # The "Continue" form of single sign-on is answered with a redirect to the identity provider,
+    # which browsers check against form-action too.
+    _idp = urlsplit(OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_idp.scheme}://{_idp.netloc}")
+# Everything the product does not use is off; passkeys need publickey-credentials-* (HT-04).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "hid": [],
+    "screen-wake-lock": [],
+    "xr-spatial-tracking": [],
+    "interest-cohort": [],
+    "browsing-topics": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
 
 # Security headers (HT-04); production.py adds HTTPS-only settings.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -16,3 +16,6 @@ PRIVATE_MEDIA_ROOT = BASE_DIR / ".cache" / "test-private-media"
 # Serve static files straight from static/ without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The live server is plain http on 127.0.0.1, which browsers treat as secure for passkeys.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

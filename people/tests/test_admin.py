@@ -85,16 +85,6 @@ def test_an_anonymous_visitor_is_sent_to_the_sites_one_log_in_page(client, org):
     assert response["Location"] == f"{reverse('login')}?next=/admin/people/"
 
 
-def test_an_administrator_who_logs_in_through_the_site_lands_in_the_admin(client, org):
-    from people.tests.factories import DEFAULT_PASSWORD
-
-    response = client.post(
-        f"{reverse('login')}?next=/admin/", {"username": "administrator", "password": DEFAULT_PASSWORD}, follow=True
-    )
-    assert response.redirect_chain[-1][0] == "/admin/"
-    assert "Boundaries administration" in response.content.decode()
-
-
 def test_removing_the_role_takes_the_admin_away_at_the_next_request(client, org):
     """AC-09: access follows the current state of the account."""
     client.force_login(org.administrator)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from demo.accounts import seed_totp
 from demo.cases import seed_case_history
 from demo.context import DEFAULT_PASSWORD, DemoContext
 from demo.disclosures import seed_disclosures, seed_variation_decision
@@ -30,7 +31,17 @@ DEMO_STEPS = [
     seed_variation_decision,
     seed_case_history,
     seed_reports,
+    seed_totp,  # prints each demo login's authenticator-app secret
 ]
+
+
+def _validators_for(password):
+    """The published demo password is refused everywhere but a demo (accounts.validators); here it is one."""
+    if password != DEFAULT_PASSWORD:
+        return None
+    from accounts.validators import validators_for_demo_password
+
+    return validators_for_demo_password()
 
 
 class Command(BaseCommand):
@@ -65,7 +76,7 @@ class Command(BaseCommand):
                 "(a development or demo machine). If this really is a demo system, run it again with --force."
             )
         try:
-            validate_password(password)
+            validate_password(password, password_validators=_validators_for(password))
         except ValidationError as error:
             raise CommandError("The demo password is not strong enough: " + " ".join(error.messages)) from error
 

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("mfa/required/", views.mfa_required, name="mfa_required"),
+    path("mfa/resets/", views.mfa_resets, name="mfa_resets"),
+    path("mfa/resets/<int:pk>/", views.mfa_reset_decide, name="mfa_reset_decide"),
+]
