@@ -238,6 +238,7 @@ class TimelineEntry(models.Model):
         CLOSED = "closed", "Closed"
         REOPENED = "reopened", "Reopened"
         HR_REFERRED = "hr_referred", "Referred to HR"
+        GIFT_DECIDED = "gift_decided", "Gift decided"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -423,16 +424,25 @@ class Action(models.Model):
         OPEN = "open", "To do"
         DONE = "done", "Done"
         CANCELLED = "cancelled", "No longer needed"
+        NOT_POSSIBLE = "not_possible", "Not possible"
+
+    # What the owner may record from "My actions" (cases.services.action_owner_mark); the reviewer's own
+    # form offers the other statuses.
+    OWNER_OUTCOMES = (Status.DONE, Status.NOT_POSSIBLE)
+    REVIEWER_STATUSES = (Status.OPEN, Status.DONE, Status.CANCELLED)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="actions")
     template = models.ForeignKey(ActionTemplate, on_delete=models.PROTECT, related_name="actions")
     details = models.TextField(blank=True, help_text="What exactly will be done.")
     owner = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="case_actions")
     due_date = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
     created_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+    not_possible_reason = models.TextField(
+        blank=True, help_text="Why the owner could not do it (when they marked it “not possible”)."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -441,6 +451,11 @@ class Action(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(completed_at__isnull=False),
                 name="action_done_has_completed_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="not_possible") | ~Q(not_possible_reason=""),
+                name="action_not_possible_has_reason",
+                violation_error_message="Say why the action is not possible.",
             ),
         ]
 
@@ -517,3 +532,33 @@ class SubjectNotice(models.Model):
 
     def __str__(self):
         return f"{self.case} notice to staff {self.subject_id}"
+
+
+class GiftDecision(models.Model):
+    """The reviewer's decision on a gift declared on the case and worth more than
+    settings.GIFT_DECISION_THRESHOLD (docs/registers.md; seed 004 §1.2, seed 000 §4.1).
+
+    cases never imports disclosures: the gift is named by its disclosure's reference, which is unique and
+    never changes once given. One decision per gift; never edited.
+    """
+
+    class Decision(models.TextChoices):
+        KEEP_FOR_TEAM = "keep_for_team", "Kept for the team (passed to the organisation)"
+        RETURN = "return", "Returned to the giver"
+        DONATE = "donate", "Donated to charity"
+        DECLINE = "decline", "Declined"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="gift_decisions")
+    disclosure_reference = models.CharField(max_length=20, unique=True, help_text="The gift's disclosure.")
+    value = models.DecimalField(max_digits=10, decimal_places=2, help_text="The value declared, when decided.")
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    note = models.TextField(help_text="Why, and what happens to the gift.")
+    decided_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case} gift {self.disclosure_reference}: {self.decision}"

@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/key-worker/", views.case_key_worker, name="key_worker"),
     path("<int:pk>/arrangement/", views.case_arrangement, name="arrangement"),
     path("<int:pk>/relationship-ended/", views.case_relationship_end, name="relationship_end"),
+    path("<int:pk>/gift-decision/", views.case_gift_decision, name="gift_decision"),
     path("<int:pk>/close/", views.case_close, name="close"),
     path("<int:pk>/sign-off/", views.case_sign_off, name="sign_off"),
     path("<int:pk>/send-back/", views.case_send_back, name="send_back"),

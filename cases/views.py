@@ -22,16 +22,31 @@ from cases import forms as f
 from cases import services
 from cases.filters import CaseQueueFilter
 from cases.models import SPEAK_UP_REPORTER, Action, Case, RiskBand, RiskScaleLabel
-from cases.permissions import MOVES, can_open_case_queue, can_see_notices, move_refusal, moves_for, moves_waiting
+from cases.permissions import (
+    MOVES,
+    can_mark_action,
+    can_open_case_queue,
+    can_see_my_actions,
+    can_see_notices,
+    move_refusal,
+    moves_for,
+    moves_waiting,
+)
 from cases.selectors import (
+    action_list_for,
+    action_open_list_for,
+    action_recent_list_for,
     case_closure_problems,
     case_current_assessment,
+    case_gifts,
+    case_gifts_undecided,
     case_history,
     case_list_for,
     case_prompts_raised,
     case_queue_for,
     case_timeline,
     escalation_targets_for,
+    gift_threshold,
     notice_list_for,
 )
 from cases.services import CaseConflict, CaseError
@@ -183,6 +198,8 @@ def _detail_context(request, case: Case) -> dict:
         "prompts": [(code, StatutoryPrompt(code).label, answers_by_prompt.get(code)) for code in raised],
         "other_answers": [a for code, a in answers_by_prompt.items() if code not in raised],
         "actions": actions,
+        "gifts": case_gifts(case=case),
+        "gift_threshold": gift_threshold(),
         "today": timezone.localdate(),
         "reviews": list(
             case.reviews.select_related("reviewed_by__user").prefetch_related("action_checks__action__template")
@@ -192,7 +209,7 @@ def _detail_context(request, case: Case) -> dict:
         "guidance_sections": list(category_guidance_sections(category=case.category)),
         "note_form": f.NoteForm(case=case),
         "confirm_form": f.ConfirmForm(case=case),
-        "action_status_choices": Action.Status.choices,
+        "action_status_choices": [(s.value, s.label) for s in Action.REVIEWER_STATUSES],
     }
 
 
@@ -413,6 +430,15 @@ PAGES = {
         button="Save",
         intro="Say how and when the relationship ended. The entry in the relationships register is closed.",
     ),
+    "gift_decision": MovePage(
+        "Decide about a gift",
+        "decide_gift",
+        f.GiftDecisionForm,
+        "Decision recorded. The gift register shows it.",
+        button="Record the decision",
+        intro="A gift worth more than the threshold that the worker kept needs your decision: keep it for the "
+        "team, return it, donate it or decline it, with a note (seed 004 §1.2).",
+    ),
     "reopen": MovePage("Reopen the case", "reopen", f.ReasonForm, "Case reopened.", button="Reopen"),
     "note": MovePage("Add a note", "note", f.NoteForm, "Note added.", button="Add the note"),
 }
@@ -517,6 +543,11 @@ def _close(request, case, form):
         messages.info(request, "The case is closed. The person who raised it can read your summary.")
 
 
+case_gift_decision = _simple(
+    "gift_decision",
+    _call(services.case_gift_decide, "disclosure_reference", "decision", "note"),
+    form_kwargs=lambda c, u: {"gifts": case_gifts_undecided(case=c)},
+)
 case_close = _simple("close", _close, extra=lambda c: {"problems": case_closure_problems(case=c)})
 case_sign_off = _simple("sign_off", _call(services.case_sign_off))
 case_send_back = _simple("send_back", _call(services.case_send_back, "reason"))
@@ -536,6 +567,46 @@ def case_action_status(request, pk, action_id):
         ),
         obj_getter=lambda c: get_object_or_404(c.actions.select_related("template"), pk=action_id),
     )
+
+
+# My actions (the owner's page, without the case) -------------------------------------------
+
+
+def _render_my_actions(request, *, bound=None, status=200):
+    """Each action shows its own words (title, what it involves, details, due date) and who agreed it; never
+    the case it belongs to (docs/cases.md "My actions")."""
+    open_actions = list(action_open_list_for(request.user))
+    rows = [(a, bound[1] if bound and bound[0] == a.pk else f.ActionOwnerForm(prefix=f"a{a.pk}")) for a in open_actions]
+    context = {"rows": rows, "recent": list(action_recent_list_for(request.user)), "today": timezone.localdate()}
+    return render(request, "cases/my_actions.html", context, status=status)
+
+
+@require_GET
+def my_actions(request):
+    """Every action the user owns, with what to do and by when; 404 for someone who owns none."""
+    if not can_see_my_actions(request.user):
+        raise Http404
+    return _render_my_actions(request)
+
+
+@require_POST
+def my_action_mark(request, pk):
+    """The owner marks one action done or not possible (with a reason). Anyone else: 404."""
+    action = get_object_or_404(action_list_for(request.user), pk=pk)
+    if not can_mark_action(request.user, action):  # action_list_for gives only the user's own; said twice
+        raise Http404
+    form = f.ActionOwnerForm(request.POST, prefix=f"a{action.pk}")
+    if not form.is_valid():
+        return _render_my_actions(request, bound=(action.pk, form))
+    try:
+        services.action_owner_mark(
+            action=action, actor=request.user, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"]
+        )
+    except CaseError as exc:
+        form.add_error(None, str(exc))
+        return _render_my_actions(request, bound=(action.pk, form))
+    messages.success(request, "Thank you. The manager who agreed it has been told.")
+    return redirect("actions:list")
 
 
 # The subject's own page --------------------------------------------------------------------

@@ -66,6 +66,7 @@ MOVES = {
     "key_worker": set(),  # the case names no service user
     "arrangement": set(),  # the case manages no relationship
     "relationship_end": set(),
+    "gift_decision": set(),  # no gift on the case waits for a decision (registers/tests cover one that does)
     "close": REVIEWER,
     "sign_off": set(),  # not in CLOSURE_REVIEW
     "send_back": set(),

@@ -1,6 +1,15 @@
 """Every read of "what may this user see" and the reads the case pages and services share, by concern."""
 
+from cases.selectors.actions import action_list_for, action_open_list_for, action_recent_list_for
 from cases.selectors.closure import case_closure_problems, case_needs_sign_off
+from cases.selectors.gifts import (
+    CaseGift,
+    case_gifts,
+    case_gifts_undecided,
+    gift_needs_decision,
+    gift_threshold,
+    gift_value,
+)
 from cases.selectors.history import HistoryLine, case_history
 from cases.selectors.people import (
     case_exclusions,
@@ -25,6 +34,10 @@ from cases.selectors.visibility import (
 )
 
 __all__ = [
+    "action_list_for",
+    "action_open_list_for",
+    "action_recent_list_for",
+    "CaseGift",
     "DigestCounts",
     "HistoryLine",
     "PROMPT_RULES",
@@ -33,6 +46,8 @@ __all__ = [
     "case_current_assessment",
     "case_current_band",
     "case_exclusions",
+    "case_gifts",
+    "case_gifts_undecided",
     "case_history",
     "case_is_visible_to",
     "case_list_for",
@@ -47,6 +62,9 @@ __all__ = [
     "escalation_targets_for",
     "exclusions_for",
     "first_free_holder",
+    "gift_needs_decision",
+    "gift_threshold",
+    "gift_value",
     "notice_list_for",
     "reviewer_refusal",
     "risk_band_for",
