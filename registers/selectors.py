@@ -234,7 +234,7 @@ def relationship_register_for(user, *, include_ended: bool = False) -> list[Regi
     if scope is None:
         return []
     colleague_scope = _staff_scope(user, "colleague")
-    if colleague_scope is not None:  # a pair is in scope when either worker is
+    if scope and colleague_scope:  # a pair is in scope when either worker is (Q() is everyone already)
         scope |= Q(counterpart=Relationship.Counterpart.COLLEAGUE) & colleague_scope
     rows = Relationship.objects.filter(scope)
     if not include_ended:
