@@ -14,6 +14,7 @@ from demo.disclosures import seed_disclosures
 from demo.organisation import seed_accounts, seed_staff, seed_teams
 from demo.people import seed_assignments, seed_carers, seed_relationships, seed_service_users
 from demo.policies import seed_policies
+from demo.registers import seed_gifts_and_actions
 from demo.reporting import seed_reports
 
 # Run in this order. Each step takes a DemoContext, returns a one-line summary and is safe to run again.
@@ -28,6 +29,7 @@ DEMO_STEPS = [
     seed_policies,
     seed_disclosures,
     seed_case_history,
+    seed_gifts_and_actions,
     seed_reports,
 ]
 
