@@ -31,7 +31,7 @@ from core.roles import Role, has_role
 from disclosures.models import Disclosure
 from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember, Team
 from people.selectors import staff_for, staff_reports_below
-from policies.models import BoundaryCategory
+from policies.models import BoundaryCategory, DisclosureKind
 
 GIVEN_BY = {"service_user": "The service user", "carer": "A carer or relative", "other": "Someone else"}
 RESPONSES = {"accepted": "Accepted", "declined": "Declined", "returned": "Given back"}
@@ -83,8 +83,9 @@ def _detail(key: str):
 
 
 def gift_register_for(user) -> QuerySet[Disclosure]:
-    """Every gift this viewer may see (submitted disclosures in a category asking the gift questions), newest
-    first, with value, date, item, response, decision and outcome worked out by the database."""
+    """Every gift declared that this viewer may see (submitted self-declarations and incidents in a category
+    asking the gift questions: the reporter is the worker who was offered it), newest first, with value,
+    date, item, response, decision and outcome worked out by the database."""
     scope = _staff_scope(user, "reporter")
     if scope is None:
         return Disclosure.objects.none()
@@ -93,6 +94,8 @@ def gift_register_for(user) -> QuerySet[Disclosure]:
         Disclosure.objects.filter(
             scope, status=Disclosure.Status.SUBMITTED, category__questions=BoundaryCategory.Questions.GIFT
         )
+        # A worry about a colleague's gift is not a declaration: its "worker" would be the person who raised it.
+        .exclude(kind=DisclosureKind.CONCERN)
         .exclude(case__in=_hidden_cases(user))
         .annotate(
             value=Cast(_detail("approx_value"), models.DecimalField(max_digits=10, decimal_places=2)),

@@ -166,3 +166,17 @@ def test_the_csv_export_is_formula_safe_and_audited(client, org):
     assert AuditEvent.objects.filter(action="registers.gifts.viewed").count() == 0
     client.get(reverse("registers:gifts"))
     assert AuditEvent.objects.filter(action="registers.gifts.viewed").count() == 1
+
+
+def test_a_worry_about_a_colleagues_gift_is_not_a_declaration_and_never_names_who_raised_it(client, org):
+    from cases.tests.factories import concern_case
+
+    su = ServiceUserFactory(team=org.north_a)
+    concern_case(
+        org,
+        category_code="gifts-money",
+        service_users=[su],
+        details={"item": "A laptop", "approx_value": "400", "from_whom": "service_user", "response": "accepted"},
+    )
+    _, items = _items(client, org.safeguarding.user)
+    assert "A laptop" not in items
