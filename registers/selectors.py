@@ -26,7 +26,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
 from cases.models import Case, GiftDecision
-from cases.selectors import case_list_for, gift_threshold
+from cases.selectors import case_list_for, gift_threshold, staff_close_colleagues
 from core.roles import Role, has_role
 from disclosures.models import Disclosure
 from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember, Team
@@ -65,6 +65,15 @@ def _staff_scope(user, field: str) -> Q | None:
     return reduce(or_, parts) if parts else None
 
 
+def _conflicted_q(user, field: str) -> Q:  # Q() (nothing to leave out) for the auditor, who has no staff record
+    """Rows about the viewer themselves or a colleague they have a close relationship with (DESIGN §5: nobody
+    manages their own or their partner's declarations), to leave out."""
+    staff = staff_for(user)
+    if staff is None:
+        return Q()
+    return Q(**{field: staff}) | Q(**{f"{field}__in": staff_close_colleagues(staff=staff)})
+
+
 def _hidden_cases(user) -> QuerySet[Case]:
     """Restricted and speak-up cases this viewer may not open."""
     return Case.objects.filter(Q(is_restricted=True) | Q(is_speak_up=True)).exclude(
@@ -96,6 +105,7 @@ def gift_register_for(user) -> QuerySet[Disclosure]:
         )
         # A worry about a colleague's gift is not a declaration: its "worker" would be the person who raised it.
         .exclude(kind=DisclosureKind.CONCERN)
+        .exclude(_conflicted_q(user, "reporter"))  # exclude(Q()) leaves out nothing
         .exclude(case__in=_hidden_cases(user))
         .annotate(
             value=Cast(_detail("approx_value"), models.DecimalField(max_digits=10, decimal_places=2)),
@@ -239,7 +249,7 @@ def relationship_register_for(user, *, include_ended: bool = False) -> list[Regi
     colleague_scope = _staff_scope(user, "colleague")
     if scope and colleague_scope:  # a pair is in scope when either worker is (Q() is everyone already)
         scope |= Q(counterpart=Relationship.Counterpart.COLLEAGUE) & colleague_scope
-    rows = Relationship.objects.filter(scope)
+    rows = Relationship.objects.filter(scope).exclude(_conflicted_q(user, "staff"))
     if not include_ended:
         rows = rows.filter(status__in=Relationship.OPEN_STATUSES)
     rows = list(

@@ -180,3 +180,23 @@ def test_a_worry_about_a_colleagues_gift_is_not_a_declaration_and_never_names_wh
     )
     _, items = _items(client, org.safeguarding.user)
     assert "A laptop" not in items
+
+
+def test_nobody_sees_their_own_gifts_or_a_close_colleagues(client, org, gifts):
+    from people.models import Relationship
+    from people.services import relationship_declare
+
+    # The senior manager's own gift (their team is in their part of the organisation) is not theirs to oversee.
+    su = ServiceUserFactory(team=org.north)
+    _gift(org.senior, item="A bottle of wine", value="15", giver=su)
+    assert "A bottle of wine" not in _items(client, org.senior.user)[1]
+    assert "A bottle of wine" in _items(client, org.safeguarding.user)[1]
+    # Nor the gifts of a colleague they have a close relationship with (DESIGN §5).
+    relationship_declare(
+        staff=org.senior,
+        counterpart=Relationship.Counterpart.COLLEAGUE,
+        kind=Relationship.Kind.PARTNER,
+        began=Relationship.Began.BEFORE,
+        colleague=org.colleague,
+    )
+    assert "A watch" not in _items(client, org.senior.user)[1]
