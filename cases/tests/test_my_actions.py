@@ -112,3 +112,14 @@ def test_the_menu_and_the_dashboard_count_them(client, org, action):
     assert reverse("actions:list") in body
     services.action_owner_mark(action=action, actor=org.colleague.user, status=Action.Status.DONE)
     assert "action of yours to do" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_daily_digest_counts_the_owners_due_actions_even_on_a_case_they_may_not_open(org, action):
+    import datetime
+
+    from cases.selectors import digest_counts_for
+
+    later = action.due_date + datetime.timedelta(days=1)
+    assert digest_counts_for(user=org.colleague.user, today=later).actions_due == 1
+    services.action_owner_mark(action=action, actor=org.colleague.user, status=Action.Status.DONE)
+    assert digest_counts_for(user=org.colleague.user, today=later).actions_due == 0
