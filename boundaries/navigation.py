@@ -51,6 +51,24 @@ def _has_notices(user) -> bool:
     return can_see_notices(user)
 
 
+def _has_actions(user) -> bool:
+    from cases.permissions import can_see_my_actions  # the same rule the "My actions" page enforces
+
+    return can_see_my_actions(user)
+
+
+def _can_view_gift_register(user) -> bool:
+    from registers.permissions import can_view_gift_register  # the same rule the register views enforce
+
+    return can_view_gift_register(user)
+
+
+def _can_view_relationship_register(user) -> bool:
+    from registers.permissions import can_view_relationship_register  # the same rule the register view enforces
+
+    return can_view_relationship_register(user)
+
+
 def _can_read_audit_trail(user) -> bool:
     from audit.permissions import can_read_audit_trail  # the same rule the audit-trail views enforce
 
@@ -92,6 +110,25 @@ NAV_ITEMS: list[NavItem] = [
         "cases:notices",
         "Something raised about your work that a manager has shared with you, and your reply.",
         _has_notices,
+    ),
+    NavItem(
+        "My actions",
+        "actions:list",
+        "Things a manager agreed with you, and by when: mark them done, or say why they are not possible.",
+        _has_actions,
+    ),
+    # Registers: gifts and hospitality; declared relationships (docs/registers.md).
+    NavItem(
+        "Gift register",
+        "registers:gifts",
+        "Every gift, hospitality, bequest or offer of money declared, what happened to it, and who gave it.",
+        _can_view_gift_register,
+    ),
+    NavItem(
+        "Relationship register",
+        "registers:relationships",
+        "Declared relationships in your teams, the arrangements agreed and the reviews due.",
+        _can_view_relationship_register,
     ),
     # Policies: every signed-in user reads them; managers see their teams' acknowledgements.
     NavItem("Policies", "policies:list", "Read the boundaries policies and confirm you have read them.", _signed_in),
@@ -217,10 +254,11 @@ class Waiting:
 def waiting_for(user) -> list[Waiting]:
     """What waits for this user today, most pressing first; only rows with something in them."""
     from django.urls import reverse
+    from django.utils import timezone
 
-    from cases.models import Case, PatternAlert
+    from cases.models import Action, Case, PatternAlert
     from cases.permissions import can_sign_off_case
-    from cases.selectors import case_list_for, digest_counts_for, notice_list_for
+    from cases.selectors import action_open_list_for, case_list_for, digest_counts_for, notice_list_for
     from policies.selectors import policy_versions_awaiting_acknowledgement
 
     if not user.is_authenticated:
@@ -228,6 +266,8 @@ def waiting_for(user) -> list[Waiting]:
     counts = digest_counts_for(user=user)
     cases = reverse("cases:list")
     visible = case_list_for(user)
+    my_actions = action_open_list_for(user)
+    overdue_actions = my_actions.filter(Action.overdue_q(timezone.localdate())).count()
     rows = [
         Waiting(counts.acknowledgements_overdue, "case past its acknowledgement date",
                 "cases past their acknowledgement date", f"{cases}?overdue=yes&mine=yes", overdue=True),
@@ -242,7 +282,11 @@ def waiting_for(user) -> list[Waiting]:
         Waiting(PatternAlert.objects.filter(state=PatternAlert.State.NEW).count() if has_role(
                     user, Role.SAFEGUARDING_LEAD) else 0,
                 "new pattern across cases", "new patterns across cases", reverse("cases:patterns")),
-        Waiting(counts.actions_due, "action of yours due", "actions of yours due", cases),
+        # "My actions" (/actions/): every open action the user owns, whether or not they may open its case.
+        Waiting(overdue_actions, "action of yours overdue", "actions of yours overdue", reverse("actions:list"),
+                overdue=True),
+        Waiting(my_actions.count() - overdue_actions, "action of yours to do", "actions of yours to do",
+                reverse("actions:list")),
         Waiting(notice_list_for(user).filter(response="").count(), "notice about you to read",
                 "notices about you to read", reverse("cases:notices")),
         Waiting(policy_versions_awaiting_acknowledgement(user=user).count(), "policy to read and acknowledge",

@@ -58,5 +58,7 @@ urlpatterns = [
     path("disclosures/", include("disclosures.urls")),
     path("reports/", include("reporting.urls")),
     path("cases/", include("cases.urls")),
+    path("actions/", include("cases.action_urls")),
+    path("registers/", include("registers.urls")),
     path("audit/", include("audit.urls")),
 ]

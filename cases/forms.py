@@ -13,6 +13,7 @@ from cases.models import (
     Action,
     ActionCheck,
     ActionTemplate,
+    GiftDecision,
     Outcome,
     PatternAlert,
     RiskAssessment,
@@ -206,7 +207,32 @@ class ActionAddForm(CaseForm):
 
 
 class ActionStatusForm(CaseForm):
-    status = forms.ChoiceField(label="Status", choices=Action.Status.choices)
+    status = forms.ChoiceField(
+        label="Status", choices=[(s.value, s.label) for s in Action.REVIEWER_STATUSES]
+    )  # "not possible" is the owner's, with their reason (My actions)
+
+
+class GiftDecisionForm(CaseForm):
+    """The reviewer's decision on a gift over the threshold (cases.services.case_gift_decide)."""
+
+    disclosure_reference = forms.ChoiceField(label="Which gift", choices=())
+    decision = forms.ChoiceField(
+        label="What happens to it", choices=GiftDecision.Decision.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="Note", widget=forms.Textarea(attrs={"rows": 3}), help_text="Why, and what happens next."
+    )
+
+    def __init__(self, *args, gifts=(), **kwargs):
+        self.gifts = list(gifts)
+        super().__init__(*args, **kwargs)
+
+    def setup(self):
+        self.fields["disclosure_reference"].choices = [
+            (g.reference, f"{g.reference}: {g.item or 'a gift'}, £{g.value}") for g in self.gifts
+        ]
+        if len(self.gifts) == 1:
+            self.fields["disclosure_reference"].initial = self.gifts[0].reference
 
 
 class ReviewForm(CaseForm):
@@ -404,6 +430,19 @@ class PatternStateForm(StyledFormMixin, forms.Form):
 
     state = forms.ChoiceField(label="What has happened", choices=PatternAlert.State.choices, widget=forms.RadioSelect)
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActionOwnerForm(StyledFormMixin, forms.Form):
+    """ "My actions": the owner says it is done, or not possible and why (no case, no version: the service
+    locks the case and checks the action is still to do)."""
+
+    status = forms.ChoiceField(choices=[(s.value, s.label) for s in Action.OWNER_OUTCOMES], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why is it not possible?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only if it is not possible: the manager reads this and plans what happens next.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

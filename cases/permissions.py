@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cases.models import Case, SubjectNotice, VariationDecision
 from cases.roles import OVERSEER_ROLES, QUEUE_ROLES
-from cases.selectors import case_is_visible_to, case_list_for, notice_list_for
+from cases.selectors import action_list_for, case_gifts_undecided, case_is_visible_to, case_list_for, notice_list_for
 from core.roles import holds_any
 from people.selectors import staff_for
 from policies.models import Part
@@ -141,6 +141,11 @@ def _relationship_continues(case: Case) -> str | None:
     return refusal
 
 
+def _has_undecided_gift(case: Case) -> str | None:
+    """A gift over settings.GIFT_DECISION_THRESHOLD that the worker kept waits for a decision (seed 004 §1.2)."""
+    return None if case_gifts_undecided(case=case) else "No gift on this case is waiting for a decision."
+
+
 # ---------------------------------------------------------------- the table
 
 
@@ -202,6 +207,8 @@ MOVES: dict[str, Move] = {
         _m("change_key_worker", WORKING, guard=_names_service_user),
         _m("record_arrangement", WORKING, guard=_manages_relationship),
         _m("end_relationship", WORKING, guard=_relationship_continues),
+        # A gift worth more than the threshold: keep for the team, return, donate or decline (docs/registers.md).
+        _m("decide_gift", WORKING, guard=_has_undecided_gift),
         _m("escalate", OPEN),
         _m("reassign", OPEN, who=_works_on_or_oversees, refused=_OVERSEER),
         _m("note", ANY, who=_works_on_or_signs_off),
@@ -287,3 +294,14 @@ def can_open_case_queue(user) -> bool:
 def can_see_notices(user) -> bool:
     """ "Notices about you" is for someone with a staff record who has been sent a notice."""
     return staff_for(user) is not None and notice_list_for(user).exists()
+
+
+def can_see_my_actions(user) -> bool:
+    """ "My actions" is for someone with a staff record who owns at least one action."""
+    return action_list_for(user).exists()
+
+
+def can_mark_action(user, action) -> bool:
+    """Only the action's owner may mark it done or not possible (cases.services.action_owner_mark)."""
+    staff = staff_for(user)
+    return staff is not None and action.owner_id == staff.pk

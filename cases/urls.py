@@ -34,6 +34,7 @@ urlpatterns = [
     path("<int:pk>/support/", views.case_record_support, name="record_support"),
     path("<int:pk>/parts/", views.case_change_part, name="change_part"),
     path("<int:pk>/decision/", views.case_decide_variation, name="decide_variation"),
+    path("<int:pk>/gift-decision/", views.case_gift_decision, name="gift_decision"),
     path("<int:pk>/close/", views.case_close, name="close"),
     path("<int:pk>/sign-off/", views.case_sign_off, name="sign_off"),
     path("<int:pk>/send-back/", views.case_send_back, name="send_back"),

@@ -46,3 +46,21 @@ def relationship_blocking_assignment(*, staff: StaffMember, service_user: Servic
         .filter(Q(service_user=service_user) | Q(carer__service_user=service_user))
         .first()
     )
+
+
+def relationship_mirror(*, relationship: Relationship) -> Relationship | None:
+    """For a relationship between two workers, the other worker's open declaration of the same relationship
+    (each declared the other): the register shows and manages the two as one entry for the pair."""
+    if relationship.counterpart != Relationship.Counterpart.COLLEAGUE or relationship.colleague_id is None:
+        return None
+    return (
+        Relationship.objects.filter(
+            counterpart=Relationship.Counterpart.COLLEAGUE,
+            staff_id=relationship.colleague_id,
+            colleague_id=relationship.staff_id,
+            status__in=Relationship.OPEN_STATUSES,
+        )
+        .exclude(pk=relationship.pk)
+        .order_by("pk")
+        .first()
+    )

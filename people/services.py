@@ -13,7 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from people.models import Assignment, Relationship, ServiceUser, StaffMember
-from people.selectors import relationship_blocking_assignment, staff_managers_above
+from people.selectors import relationship_blocking_assignment, relationship_mirror, staff_managers_above
 from people.signals import staff_changed
 
 # Changes other apps must follow (people.signals.staff_changed): leaving, and line management.
@@ -230,23 +230,28 @@ def relationship_declare(
 def relationship_record_arrangement(
     *, relationship: Relationship, arrangement: str, next_review_date: datetime.date, actor, reason: str
 ) -> Relationship:
-    """The arrangement agreed for a declared relationship: the entry becomes "managed" (seed 002 §10.1–10.3)."""
+    """The arrangement agreed for a declared relationship: the entry becomes "managed" (seed 002 §10.1–10.3).
+    Between two workers who each declared the other, both entries get it: the pair is managed together."""
     relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
-    relationship.arrangement = arrangement
-    relationship.next_review_date = next_review_date
-    relationship.status = Relationship.Status.MANAGED
-    relationship._history_user = actor
-    relationship._change_reason = reason
-    relationship.save(update_fields=["arrangement", "next_review_date", "status"])
+    mirror = relationship_mirror(relationship=relationship)
+    for entry in [relationship, *([mirror] if mirror else [])]:
+        entry.arrangement = arrangement
+        entry.next_review_date = next_review_date
+        entry.status = Relationship.Status.MANAGED
+        entry._history_user = actor
+        entry._change_reason = reason
+        entry.save(update_fields=["arrangement", "next_review_date", "status"])
     return relationship
 
 
 @transaction.atomic
 def relationship_end(*, relationship: Relationship, actor, reason: str) -> Relationship:
-    """The relationship has ended: it no longer needs an arrangement."""
+    """The relationship has ended: it no longer needs an arrangement (for a pair of workers, both entries)."""
     relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
-    relationship.status = Relationship.Status.ENDED
-    relationship._history_user = actor
-    relationship._change_reason = reason
-    relationship.save(update_fields=["status"])
+    mirror = relationship_mirror(relationship=relationship)
+    for entry in [relationship, *([mirror] if mirror else [])]:
+        entry.status = Relationship.Status.ENDED
+        entry._history_user = actor
+        entry._change_reason = reason
+        entry.save(update_fields=["status"])
     return relationship

@@ -69,6 +69,7 @@ MOVES = {
     "record_support": set(),  # nobody in this case is harmed or affected
     "change_part": REVIEWER,
     "decide_variation": set(),  # not a variation request
+    "gift_decision": set(),  # no gift on the case waits for a decision (registers/tests cover one that does)
     "close": REVIEWER,
     "sign_off": set(),  # not in CLOSURE_REVIEW
     "send_back": set(),

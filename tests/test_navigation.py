@@ -34,6 +34,10 @@ EXPECTED_CARDS = {
     # Case review: roles that review or oversee cases; notices only once one is addressed to you.
     "Cases": {"manager", "senior", "safeguarding", "hr", "guardian"},
     "Notices about you": set(),
+    # Issue 10: "My actions" once someone owns an action; the registers (registers.permissions).
+    "My actions": set(),
+    "Gift register": {"manager", "senior", "safeguarding", "auditor"},
+    "Relationship register": {"manager", "senior", "safeguarding"},
     "Policies": set(PERSONAS),
     "Team compliance": {"manager", "senior"},
     "Policy reviews due": {"administrator"},

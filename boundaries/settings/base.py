@@ -4,6 +4,7 @@ Every variable is listed in README.md ("Configuration"). local.py, test.py and p
 only override what differs.
 """
 
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "policies",
     "cases",
     "disclosures",
+    "registers",
     "reporting",
     "notifications",
     # The demo organisation (manage.py seed_demo): on top of every app, imported by none.
@@ -262,6 +264,10 @@ CASE_ACK_DAYS_DEFAULT = env.int("CASE_ACK_DAYS_DEFAULT", default=5)
 # variation request must be decided (seed 000 §5.7–5.8: risk-assessed and agreed before it happens).
 AROUND_CASE_MONTHS = env.int("AROUND_CASE_MONTHS", default=24)
 VARIATION_DECISION_DAYS_BEFORE = env.int("VARIATION_DECISION_DAYS_BEFORE", default=2)
+# Gifts (docs/registers.md): a declared gift worth more than this many pounds, not declined or given back,
+# needs the reviewer's decision on the case before it can close (keep for the team, return, donate, decline).
+# seed 004 §1.2 asks staff to discuss a gift with their line manager; the £25 figure is common policy, not a seed's.
+GIFT_DECISION_THRESHOLD = Decimal(env.str("GIFT_DECISION_THRESHOLD", default="25"))
 # Notifications outbox (docs/notifications.md): pending messages older than this are
 # published again by the relay, which is how mail written while Redis was down goes out.
 NOTIFICATIONS_RELAY_AFTER_SECONDS = env.int("NOTIFICATIONS_RELAY_AFTER_SECONDS", default=60)

@@ -5,6 +5,7 @@ cases never imports disclosures: a case reaches its disclosures through `case.di
 """
 
 from cases.models.case import SPEAK_UP_REPORTER, Case, CaseQuerySet, Outcome, ReferenceSequence, TimelineEntry
+from cases.models.gifts import GiftDecision
 from cases.models.patterns import PatternAlert, PatternRule
 from cases.models.people import Involvement, SupportOffered
 from cases.models.review import (
@@ -32,6 +33,7 @@ __all__ = [
     "VariationDecision",
     "Case",
     "CaseQuerySet",
+    "GiftDecision",
     "Outcome",
     "PromptAnswer",
     "ReferenceSequence",

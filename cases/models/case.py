@@ -265,6 +265,7 @@ class TimelineEntry(models.Model):
         CLOSED = "closed", "Closed"
         REOPENED = "reopened", "Reopened"
         HR_REFERRED = "hr_referred", "Referred to HR"
+        GIFT_DECIDED = "gift_decided", "Gift decided"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
     at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -175,16 +175,25 @@ class Action(models.Model):
         OPEN = "open", "To do"
         DONE = "done", "Done"
         CANCELLED = "cancelled", "No longer needed"
+        NOT_POSSIBLE = "not_possible", "Not possible"
+
+    # What the owner may record from "My actions" (cases.services.action_owner_mark); the reviewer's own
+    # form offers the other statuses.
+    OWNER_OUTCOMES = (Status.DONE, Status.NOT_POSSIBLE)
+    REVIEWER_STATUSES = (Status.OPEN, Status.DONE, Status.CANCELLED)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="actions")
     template = models.ForeignKey(ActionTemplate, on_delete=models.PROTECT, related_name="actions")
     details = models.TextField(blank=True, help_text="What exactly will be done.")
     owner = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="case_actions")
     due_date = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
     created_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+    not_possible_reason = models.TextField(
+        blank=True, help_text="Why the owner could not do it (when they marked it “not possible”)."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -193,6 +202,11 @@ class Action(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(completed_at__isnull=False),
                 name="action_done_has_completed_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="not_possible") | ~Q(not_possible_reason=""),
+                name="action_not_possible_has_reason",
+                violation_error_message="Say why the action is not possible.",
             ),
         ]
 

@@ -1,6 +1,15 @@
 """Every read of "what may this user see" and the reads the case pages and services share, by concern."""
 
+from cases.selectors.actions import action_list_for, action_open_list_for, action_recent_list_for
 from cases.selectors.closure import case_closure_problems, case_needs_sign_off
+from cases.selectors.gifts import (
+    CaseGift,
+    case_gifts,
+    case_gifts_undecided,
+    gift_needs_decision,
+    gift_threshold,
+    gift_value,
+)
 from cases.selectors.history import HistoryLine, case_history
 from cases.selectors.involvement import (
     AroundRow,
@@ -54,6 +63,10 @@ __all__ = [
     "months_before",
     "pattern_rows_for",
     "person_label",
+    "action_list_for",
+    "action_open_list_for",
+    "action_recent_list_for",
+    "CaseGift",
     "DigestCounts",
     "HistoryLine",
     "PROMPT_RULES",
@@ -63,6 +76,8 @@ __all__ = [
     "case_current_assessment",
     "case_current_band",
     "case_exclusions",
+    "case_gifts",
+    "case_gifts_undecided",
     "case_history",
     "case_is_visible_to",
     "case_list_for",
@@ -77,6 +92,9 @@ __all__ = [
     "escalation_targets_for",
     "exclusions_for",
     "first_free_holder",
+    "gift_needs_decision",
+    "gift_threshold",
+    "gift_value",
     "notice_list_for",
     "reviewer_refusal",
     "risk_band_for",

@@ -6,6 +6,7 @@ from cases.models import (
     Case,
     Outcome,
 )
+from cases.selectors.gifts import case_gifts_undecided, gift_threshold
 from cases.selectors.prompts import case_prompts_unanswered
 from cases.selectors.risk import case_current_assessment, risk_band_for
 from people.models import Relationship
@@ -43,4 +44,8 @@ def case_closure_problems(*, case: Case, outcome: str = "", summary_for_reporter
         )
     elif relationship is not None and relationship.is_open and not relationship.arrangement.strip():
         problems.append("Record the arrangement agreed for the relationship that continues.")
+    undecided = case_gifts_undecided(case=case)
+    if undecided:
+        references = ", ".join(g.reference for g in undecided)
+        problems.append(f"Decide what happens to the gift worth more than £{gift_threshold()}: {references}.")
     return problems

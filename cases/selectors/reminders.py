@@ -12,6 +12,7 @@ from cases.models import (
     Action,
     Case,
 )
+from cases.selectors.actions import action_open_list_for
 from cases.selectors.visibility import case_list_for
 from core.roles import Role, has_role
 from people.models import StaffMember
@@ -39,7 +40,8 @@ class DigestCounts:
 
 
 def digest_counts_for(*, user, today: datetime.date | None = None) -> DigestCounts:
-    """The daily digest's numbers for one user, counted only over cases they may see."""
+    """The daily digest's numbers for one user: cases counted only over those they may see; their own actions
+    wherever they are (My actions shows them without the case)."""
     today = today or timezone.localdate()
     staff = staff_for(user)
     policies_due = 0
@@ -53,9 +55,8 @@ def digest_counts_for(*, user, today: datetime.date | None = None) -> DigestCoun
         acknowledgements_overdue=mine.filter(Case.acknowledgement_overdue_q(today)).count(),
         decisions_due=mine.filter(Case.decision_due_q(today)).count(),
         reviews_due=mine.filter(Case.review_due_q(today)).count(),
-        actions_due=Action.objects.filter(
-            Action.due_q(today), owner=staff, case__in=visible.filter(status__in=Case.OPEN_STATUSES)
-        ).count(),
+        # The owner's own actions, as "My actions" lists them: also on cases the owner may not open.
+        actions_due=action_open_list_for(user).filter(Action.due_q(today)).count(),
         policies_due=policies_due,
     )
 

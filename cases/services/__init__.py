@@ -1,10 +1,11 @@
 """Every write to a case, by concern; the public names are re-exported here."""
 
-from cases.services.actions import action_add, action_set_status
+from cases.services.actions import action_add, action_owner_mark, action_set_status
 from cases.services.assessment import case_assess, prompt_answer
 from cases.services.assignment import case_escalate, case_reassign, case_reassign_key_worker
 from cases.services.base import CaseConflict, CaseError, TransitionNotAllowed, timeline_add
 from cases.services.closure import case_close, case_reopen, case_send_back, case_sign_off
+from cases.services.gifts import case_gift_decide
 from cases.services.moves import (
     case_acknowledge,
     case_follow_up_add,
@@ -32,12 +33,14 @@ __all__ = [
     "TransitionNotAllowed",
     "acknowledge_by_date_for",
     "action_add",
+    "action_owner_mark",
     "action_set_status",
     "case_acknowledge",
     "case_assess",
     "case_close",
     "case_escalate",
     "case_follow_up_add",
+    "case_gift_decide",
     "case_note_add",
     "case_open_for",
     "case_reassign",

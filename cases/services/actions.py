@@ -16,7 +16,17 @@ from cases.models import (
     TimelineEntry,
 )
 from cases.services.assessment import _prompt_record
-from cases.services.base import _lock, _require, _require_move, _save, _today, timeline_add
+from cases.services.base import (
+    _lock,
+    _notify_reviewer_updated,
+    _require,
+    _require_move,
+    _require_reason,
+    _save,
+    _staff_of,
+    _today,
+    timeline_add,
+)
 from people.models import StaffMember
 from policies.models import StatutoryPrompt
 
@@ -85,15 +95,16 @@ def action_set_status(*, action: Action, actor, status: str, expected_version: i
     """Mark an action done, no longer needed, or to do again."""
     case = _lock(action.case, expected_version)
     _require_move(actor, case, "update_action")
-    _require(status in Action.Status.values, "Choose a status for the action.")
+    _require(status in Action.REVIEWER_STATUSES, "Choose a status for the action.")
     action = Action.objects.select_for_update().select_related("template").get(pk=action.pk, case=case)
     if action.status == status:
         return action
     action.status = status
     action.completed_at = timezone.now() if status == Action.Status.DONE else None
+    action.not_possible_reason = ""  # the owner's reason stays in the action's history
     action._history_user = actor
     action._change_reason = "cases.action.status_changed"
-    action.save(update_fields=["status", "completed_at"])
+    action.save(update_fields=["status", "completed_at", "not_possible_reason"])
     _save(case, actor=actor, reason="cases.action.status_changed")
     timeline_add(
         case=case,
@@ -102,4 +113,42 @@ def action_set_status(*, action: Action, actor, status: str, expected_version: i
         text=f"{action.template.title}: {action.get_status_display()}.",
     )
     audit_record(action="cases.action.status_changed", actor=actor, obj=case, detail={"action": action.pk})
+    return action
+
+
+@transaction.atomic
+def action_owner_mark(*, action: Action, actor, status: str, reason: str = "") -> Action:
+    """The owner marks their own action done or not possible (with a reason) from "My actions".
+
+    Not a move of cases.permissions.MOVES: the owner need not see the case. Only the owner may, only while
+    the action is still to do and the case is open; the case is locked and versioned, the timeline says what
+    happened, and the reviewer gets a content-free e-mail that the case has news (docs/cases.md)."""
+    staff = _staff_of(actor)
+    _require(action.owner_id == staff.pk, "Only the person who owns an action can mark it.")
+    case = _lock(action.case)
+    action = Action.objects.select_for_update().select_related("template").get(pk=action.pk, case=case)
+    _require(case.is_open and case.status != Case.Status.CLOSURE_REVIEW, "This action can no longer be changed.")
+    _require(action.status == Action.Status.OPEN, "This action is no longer to do.")
+    _require(status in Action.OWNER_OUTCOMES, "Choose done or not possible.")
+    why = ""
+    if status == Action.Status.NOT_POSSIBLE:
+        why = _require_reason(reason, "Say why it is not possible, so the manager can plan what happens next.")
+    action.status = status
+    action.completed_at = timezone.now() if status == Action.Status.DONE else None
+    action.not_possible_reason = why
+    action._history_user = actor
+    action._change_reason = "cases.action.owner_marked"
+    action.save(update_fields=["status", "completed_at", "not_possible_reason"])
+    _save(case, actor=actor, reason="cases.action.owner_marked")
+    text = f"{action.template.title}: {action.get_status_display()}, marked by its owner {staff.full_name}."
+    timeline_add(
+        case=case,
+        actor=actor,
+        code=TimelineEntry.Code.ACTION_UPDATED,
+        text=f"{text} Why: {why}" if why else text,
+    )
+    audit_record(
+        action="cases.action.owner_marked", actor=actor, obj=case, detail={"action": action.pk, "status": status}
+    )
+    _notify_reviewer_updated(case, event=f"action:{action.pk}:{status}")
     return action

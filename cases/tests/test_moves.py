@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from cases.models import Action, Case, Outcome
+from cases.models import Action, Case, GiftDecision, Outcome
 from cases.permissions import MOVES, moves_for
-from cases.selectors import escalation_targets_for
+from cases.selectors import case_gifts_undecided, escalation_targets_for
 from cases.tests.factories import answer_all_prompts, assess, template
 from cases.views import PAGES
 from disclosures.tests.factories import disclosure_file
@@ -145,9 +145,22 @@ def _attempt(move: str, case: Case, user, org) -> None:
         "decide_variation": lambda: services.variation_decide(
             case=case, actor=user, decision="agreed", reason="A good plan."
         ),
+        "decide_gift": lambda: services.case_gift_decide(
+            case=case,
+            actor=user,
+            disclosure_reference=_first_gift(case),
+            decision=GiftDecision.Decision.DONATE,
+            note="Donated to the day centre's charity.",
+        ),
     }
     assert set(calls) == set(MOVES), "every move in the table is tried here"
     calls[move]()
+
+
+def _first_gift(case) -> str:
+    """The reference of a gift on the case waiting for a decision, or of its first disclosure (then refused)."""
+    waiting = case_gifts_undecided(case=case)
+    return waiting[0].reference if waiting else case.disclosures.first().reference
 
 
 def services_targets(case, user, org):

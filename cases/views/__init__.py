@@ -8,6 +8,7 @@ on the page with everything typed kept (409 for CaseConflict); success → back 
 message. Templates get the set of moves (`"close" in moves`) and never re-implement a rule.
 """
 
+from cases.views.actions import my_action_mark, my_actions
 from cases.views.moves import (
     PAGES,
     MovePage,
@@ -21,6 +22,7 @@ from cases.views.moves import (
     case_close,
     case_decide_variation,
     case_escalate,
+    case_gift_decision,
     case_key_worker,
     case_monitoring,
     case_note,
@@ -52,6 +54,7 @@ __all__ = [
     "case_close",
     "case_decide_variation",
     "case_escalate",
+    "case_gift_decision",
     "case_key_worker",
     "case_monitoring",
     "case_note",
@@ -69,6 +72,8 @@ __all__ = [
     "case_detail",
     "case_history_view",
     "case_list",
+    "my_action_mark",
+    "my_actions",
     "notice_list",
     "notice_reply",
     "pattern_list",

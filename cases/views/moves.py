@@ -15,6 +15,7 @@ from cases.models import Action, RiskBand, RiskScaleLabel
 from cases.permissions import MOVES, move_refusal
 from cases.selectors import (
     case_closure_problems,
+    case_gifts_undecided,
     case_prompts_raised,
     escalation_targets_for,
 )
@@ -217,6 +218,15 @@ PAGES = {
         button="Save the decision",
         intro="Agree the plan, agree it with conditions, or decline it, before the date it would happen.",
     ),
+    "gift_decision": MovePage(
+        "Decide about a gift",
+        "decide_gift",
+        f.GiftDecisionForm,
+        "Decision recorded. The gift register shows it.",
+        button="Record the decision",
+        intro="A gift worth more than the threshold that the worker kept needs your decision: keep it for the "
+        "team, return it, donate it or decline it, with a note (seed 004 §1.2).",
+    ),
     "relationship_end": MovePage(
         "Record that the relationship ended",
         "end_relationship",
@@ -309,6 +319,11 @@ case_escalate = _simple(
 case_reassign = _simple("reassign", _call(services.case_reassign, "reviewer", "reason"))
 case_key_worker = _simple("key_worker", _call(services.case_reassign_key_worker, "service_user", "new_key_worker"))
 case_relationship_end = _simple("relationship_end", _call(services.case_relationship_end, "reason"))
+case_gift_decision = _simple(
+    "gift_decision",
+    _call(services.case_gift_decide, "disclosure_reference", "decision", "note"),
+    form_kwargs=lambda c, u: {"gifts": case_gifts_undecided(case=c)},
+)
 case_record_support = _simple(
     "record_support", _call(services.support_offered_record, "staff", "what", "offered_by", "offered_date")
 )

@@ -19,12 +19,14 @@ from cases.permissions import can_open_case_queue, moves_for, moves_waiting
 from cases.selectors import (
     case_around,
     case_current_assessment,
+    case_gifts,
     case_history,
     case_patterns_for,
     case_people,
     case_prompts_raised,
     case_queue_for,
     case_timeline,
+    gift_threshold,
 )
 from cases.views.common import People, S, _band_for, _case_or_404
 from policies.models import StatutoryPrompt
@@ -140,6 +142,8 @@ def _detail_context(request, case: Case) -> dict:
             case.reviews.select_related("reviewed_by__user").prefetch_related("action_checks__action__template")
         ),
         "notices": list(case.subject_notices.select_related("subject__user", "told_by__user")),
+        "gifts": case_gifts(case=case),
+        "gift_threshold": gift_threshold(),
         "people_involved": case_people(case=case, user=user),
         "around": case_around(case=case, user=user),
         "around_months": settings.AROUND_CASE_MONTHS,
@@ -150,7 +154,7 @@ def _detail_context(request, case: Case) -> dict:
         "guidance_sections": list(category_guidance_sections(category=case.category)),
         "note_form": f.NoteForm(case=case),
         "confirm_form": f.ConfirmForm(case=case),
-        "action_status_choices": Action.Status.choices,
+        "action_status_choices": [(s.value, s.label) for s in Action.REVIEWER_STATUSES],
     }
 
 

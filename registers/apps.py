@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class RegistersConfig(AppConfig):
+    """The registers a manager keeps an eye on: gifts and hospitality, and declared relationships (issue 10)."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "registers"
+    verbose_name = "Registers"
