@@ -85,6 +85,8 @@ MEASURES = {
     "open_end": "cases open at the quarter's end",
     "disclosures": "disclosures received",
     "referral": "cases referred",
+    "gift": "gifts declared",
+    "variation": "plans decided",
     "ack.count": "cases acknowledged",
     "ack.within": "cases acknowledged by the deadline",
     "ack.late": "cases acknowledged late",

@@ -28,7 +28,16 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from cases.models import Action, Case, Outcome, PromptAnswer, RiskAssessment, RiskBand
+from cases.models import (
+    Action,
+    Case,
+    GiftDecision,
+    Outcome,
+    PromptAnswer,
+    RiskAssessment,
+    RiskBand,
+    VariationDecision,
+)
 from disclosures.models import Disclosure
 from people.models import StaffMember, Team
 from policies.models import BoundaryCategory, DisclosureKind, Priority, StatutoryPrompt
@@ -196,6 +205,18 @@ def _median_days(queryset: QuerySet, expression, n: int) -> float | None:
     return round(seconds / 86400, 1)
 
 
+# What became of a gift declared: the worker's answer, or the manager's decision above the threshold.
+GIFT_OUTCOMES = [
+    ("accepted", "Accepted by the worker"),
+    ("declined", "Declined"),
+    ("returned", "Given back"),
+    ("keep_for_team", "Passed to the organisation"),
+    ("donate", "Donated to charity"),
+    ("unknown", "Not recorded"),
+]
+GIFT_FROM_DECISION = {"keep_for_team": "keep_for_team", "return": "returned", "donate": "donate", "decline": "declined"}
+
+
 def report_figures(*, quarter: Quarter) -> RawFigures:
     """Every figure of the quarter as database aggregates; about 20 queries whatever the size."""
     trend = [*quarter.previous_n(TREND_QUARTERS - 1), quarter]
@@ -341,6 +362,30 @@ def report_figures(*, quarter: Quarter) -> RawFigures:
         counts[f"out.team.{pk}"] = t["due"] - t["made"]
     for column in ("staff", "due", "made", "out"):
         counts[f"{column}.total"] = sum(counts[f"{column}.team.{pk}"] for pk in teams)
+
+    # Gifts and hospitality declared in the quarter, by what became of them: the manager's decision where one
+    # was needed (docs/registers.md), otherwise the worker's answer (2 queries).
+    gifts = submitted.filter(_in("submitted_at", quarter), category__questions=BoundaryCategory.Questions.GIFT)
+    decided = dict(
+        GiftDecision.objects.filter(disclosure_reference__in=gifts.values("reference")).values_list(
+            "disclosure_reference", "decision"
+        )
+    )
+    raw.labels["gift"] = GIFT_OUTCOMES
+    for code, _ in GIFT_OUTCOMES:
+        counts[f"gift.{code}"] = 0
+    for reference, details in gifts.values_list("reference", "details"):
+        outcome = GIFT_FROM_DECISION.get(decided.get(reference)) or (details or {}).get("response") or "unknown"
+        key = f"gift.{outcome if outcome in dict(GIFT_OUTCOMES) else 'unknown'}"
+        counts[key] += 1
+
+    # Variation requests decided in the quarter, by decision (seed 000 §5.7–5.8; 1 query).
+    by_decision = dict(
+        VariationDecision.objects.filter(_in("decided_at", quarter)).values_list("decision").annotate(n=Count("pk"))
+    )
+    raw.labels["variation"] = [(code, label) for code, label in VariationDecision.Decision.choices]
+    for code, _ in raw.labels["variation"]:
+        counts[f"variation.{code}"] = by_decision.get(code, 0)
 
     # Lessons for training: only text the safeguarding lead approved, still matching the case (1 query).
     raw.lessons = lessons_approved(quarter=quarter)

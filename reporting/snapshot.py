@@ -37,7 +37,7 @@ def cell_name(name: str, raw: RawFigures) -> str:
     head, _, rest = name.partition(".")
     if head.startswith("q") and head[1:].isdigit():
         return f"{raw.trend_quarters[int(head[1:])]}|{rest}"
-    if head in ("opened", "closed", "open_end", "disclosures", "referral") and rest:
+    if head in ("opened", "closed", "open_end", "disclosures", "referral", "gift", "variation") and rest:
         return "|".join([period, head, *rest.split(".", 1)])
     return f"{period}|{name}"
 
@@ -177,6 +177,24 @@ def snapshot_build(raw: RawFigures, *, threshold: int, released=()) -> dict:
             "total": None,
         }
     )
+    tables.append(
+        {
+            "key": "gifts",
+            "title": "Gifts and hospitality declared in the quarter, by what became of them",
+            "columns": ["Declared"],
+            "rows": [{"label": label, "cells": [cell(f"gift.{c}")]} for c, label in labels.get("gift", [])],
+            "total": None,
+        }
+    )
+    tables.append(
+        {
+            "key": "variations",
+            "title": "Plans that stretch a boundary, decided in the quarter",
+            "columns": ["Decided"],
+            "rows": [{"label": label, "cells": [cell(f"variation.{c}")]} for c, label in labels.get("variation", [])],
+            "total": None,
+        }
+    )
     compliance_rows = []
 
     def share(made: str, due: str, out: str) -> str:
@@ -260,7 +278,7 @@ def snapshot_build(raw: RawFigures, *, threshold: int, released=()) -> dict:
         "protection_interval": settings.REPORT_PROTECTION_INTERVAL,
         "cell_labels": {
             f"{dimension}|{code}": label
-            for dimension in (*(d for d, _ in DIMENSIONS), "kind", "outcome", "referral")
+            for dimension in (*(d for d, _ in DIMENSIONS), "kind", "outcome", "referral", "gift", "variation")
             for code, label in labels.get(dimension, [])
         },
         "definitions": definitions(threshold=threshold),

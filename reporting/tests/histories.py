@@ -114,6 +114,12 @@ def figures(teams: int, categories: int, cases: list[CaseRow], index: int) -> Ra
     raw.labels["referral"] = [("police", "Police"), ("dbs", "DBS")]
     counts["referral.police"] = sum(closed(c, index) and c.priority == "urgent" for c in cases)
     counts["referral.dbs"] = 0
+    # Gifts and variation decisions: small counts with no published total.
+    raw.labels["gift"] = [("declined", "Declined"), ("accepted", "Accepted by the worker")]
+    counts["gift.declined"] = sum(opened(c, index) and c.outcome == OUTCOMES[0] for c in cases)
+    counts["gift.accepted"] = sum(opened(c, index) and c.priority == "urgent" for c in cases)
+    raw.labels["variation"] = [("agreed", "Agreed")]
+    counts["variation.agreed"] = sum(closed(c, index) and c.band == "high" for c in cases)
     counts["ack.count"] = counts[f"q{TREND_QUARTERS - 1}.opened"]
     counts["ack.within"] = sum(opened(c, index) and c.priority != "urgent" for c in cases)
     counts["ack.late"] = counts["ack.count"] - counts["ack.within"]
