@@ -166,7 +166,7 @@ NAV_ITEMS: list[NavItem] = [
         _signed_in,
         section=ACCOUNT,
     ),
-    # Signing in (issue 12): everyone manages their own second factor; two different safeguarding
+    # Signing in: everyone manages their own second factor; two different safeguarding
     # leads or administrators reset a lost one (the same rule as accounts.permissions).
     NavItem(
         "Second factor",

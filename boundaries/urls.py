@@ -25,7 +25,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("csp-report/", accounts_views.csp_report, name="csp_report"),
-    # Log-in is django-allauth's (throttling, second factor, passkeys, single sign-on; issue 12).
+    # Log-in is django-allauth's (throttling, second factor, passkeys, single sign-on; docs/security.md).
     path("accounts/login/", allauth_views.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", people_views.PasswordResetView.as_view(), name="password_reset"),
     # Added by the UI/foundation work: log-out with a confirmation message and Clear-Site-Data (AS-07).

@@ -1,4 +1,4 @@
-"""The demo's gifts and actions for the registers (issue 10; docs/registers.md, docs/demo.md): a step in
+"""The demo's gifts and actions for the registers (docs/registers.md, docs/demo.md): a step in
 demo.management.commands.seed_demo.DEMO_STEPS.
 
 One giver – a carer or relative of a service user in the demo worker's team – gives to two workers: a box of

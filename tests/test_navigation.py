@@ -34,7 +34,7 @@ EXPECTED_CARDS = {
     # Case review: roles that review or oversee cases; notices only once one is addressed to you.
     "Cases": {"manager", "senior", "safeguarding", "hr", "guardian"},
     "Notices about you": set(),
-    # Issue 10: "My actions" once someone owns an action; the registers (registers.permissions).
+    # "My actions" once someone owns an action; the registers (registers.permissions).
     "My actions": set(),
     "Gift register": {"manager", "senior", "safeguarding", "auditor"},
     "Relationship register": {"manager", "senior", "safeguarding"},
@@ -46,7 +46,7 @@ EXPECTED_CARDS = {
     # The audit-trail viewer: audit.permissions.can_read_audit_trail (only the auditor).
     "Audit trail": {"auditor"},
     "Change password": set(PERSONAS),
-    # Signing in (issue 12): everyone's own second factor; the two-person reset (accounts.permissions).
+    # Signing in: everyone's own second factor; the two-person reset (accounts.permissions).
     "Second factor": set(PERSONAS),
     "Reset a second factor": {"safeguarding", "administrator"},
 }

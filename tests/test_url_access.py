@@ -17,7 +17,7 @@ PUBLIC = {
     "password_reset_complete",
     "admin:login",
     "csp_report",  # browsers post Content-Security-Policy reports without a session (HT-03)
-    # django-allauth's steps between the password and a session, and single sign-on (issue 12)
+    # django-allauth's steps between the password and a session, and single sign-on (docs/security.md)
     "account_login",
     "account_inactive",
     "mfa_authenticate",

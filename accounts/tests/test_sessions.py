@@ -130,7 +130,7 @@ def test_the_sensitive_views_are_listed_and_exist():
 
 @pytest.mark.django_db
 def test_the_decorator_protects_any_view(rf, worker):
-    """The reusable decorator (accounts.reauth) for new views, e.g. the privacy actions of issue 13."""
+    """The reusable decorator (accounts.reauth) for new views, e.g. privacy actions such as subject-access exports."""
     import time
 
     from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY

@@ -151,7 +151,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # However busy, a session ends this long after signing in (AS-08; accounts.middleware).
 SESSION_ABSOLUTE_HOURS = env.float("SESSION_ABSOLUTE_HOURS", default=12)
 
-# --- Sign-in, MFA and single sign-on: django-allauth (issue 12; docs/security.md) -------------------
+# --- Sign-in, MFA and single sign-on: django-allauth (docs/security.md) -------------------
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",

@@ -20,7 +20,7 @@ K, INTERVAL = 3, 2
 
 
 def per_table_only(raw) -> Release:
-    """What the report published before issue 14: each table suppressed on its own."""
+    """What the report published before disclosure control across releases: each table suppressed on its own."""
     values = controlled_counts(raw)
     own = [r for r in relations_for(values) if all(n in values for n in (*r.left, *r.right))]
     hidden = suppress(values, own, threshold=K)

@@ -39,7 +39,7 @@ def test_the_committee_member_downloads_the_latest_pdf_and_csv(page, login, asse
 
 @pytest.mark.django_db(transaction=True)
 def test_the_dpo_runs_the_disclosure_check_from_the_reports_page(page, login, assert_accessible):
-    """Issue 14: the Auditor / DPO opens /reports/ for the check only (no downloads); axe on the page."""
+    """CP-02: the Auditor / DPO opens /reports/ for the check only (no downloads); axe on the page."""
     UserFactory(username="auditor", roles=[Role.AUDITOR])
     team = TeamFactory(name="North A")
     worker = StaffMemberFactory(team=team)
