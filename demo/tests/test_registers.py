@@ -4,6 +4,7 @@ the one over the threshold decided, and an action the demo worker owns. Seeded o
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -28,7 +29,7 @@ def test_one_giver_gave_to_two_workers_and_the_gift_over_the_threshold_is_decide
     assert chocolates.reporter.user.username == "worker" and cash.reporter != chocolates.reporter
     assert GiftDecision.objects.get(disclosure_reference=cash.reference).decision == GiftDecision.Decision.RETURN
     assert not GiftDecision.objects.filter(disclosure_reference=chocolates.reference).exists()
-    client.login(username="manager", password="boundaries-demo")
+    client.force_login(get_user_model().objects.get(username="manager"))  # password and second factor
     carer = cash.carers.get()
     page = client.get(reverse("registers:giver_carer", args=[carer.pk]))
     assert page.status_code == 200 and page.context["summary"].total == 212
@@ -37,7 +38,7 @@ def test_one_giver_gave_to_two_workers_and_the_gift_over_the_threshold_is_decide
 
 def test_the_demo_worker_has_an_action_to_do(client, seeded):
     assert Action.objects.filter(owner__user__username="worker", status=Action.Status.OPEN).exists()
-    client.login(username="worker", password="boundaries-demo")
+    client.force_login(get_user_model().objects.get(username="worker"))
     assert client.get(reverse("actions:list")).status_code == 200
     assert "My actions" in client.get(reverse("dashboard")).content.decode()
 
