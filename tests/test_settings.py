@@ -145,3 +145,16 @@ def test_an_empty_settings_variable_falls_back_to_the_default():
     env["DJANGO_SETTINGS_MODULE"] = ""
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_a_request_with_too_many_fields_or_too_large_a_body_is_refused(client, worker):
+    """IN-10: request bodies and the number of fields are limited; the form is not processed."""
+    client.force_login(worker)
+    assert client.post("/disclosures/new/", {"field0": "x"}).status_code != 400  # a normal post is answered
+    many = {f"field{n}": "x" for n in range(1001)}
+    response = client.post("/disclosures/new/", many)
+    assert response.status_code == 400
+    large = {"narrative": "x" * (5 * 1024 * 1024 + 1)}
+    response = client.post("/disclosures/new/", large)
+    assert response.status_code == 400
