@@ -74,6 +74,8 @@ class ConfirmForm(CaseForm):
 
 
 class ReasonForm(CaseForm):
+    required_messages = {"reason": "Say why, in a sentence or two"}
+
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 4}))
 
 
@@ -86,6 +88,13 @@ def _scale_field(label: str, labels: list[RiskScaleLabel], help_text: str) -> fo
 
 class AssessForm(CaseForm):
     """The 5×5 matrix: likelihood and consequence now, and the residual risk once the mitigation is in place."""
+
+    required_messages = {
+        "likelihood": "Choose how likely it is to happen or happen again",
+        "consequence": "Choose how bad it would be if it did",
+        "residual_likelihood": "Choose how likely it is once the mitigation is in place",
+        "residual_consequence": "Choose how bad it would be once the mitigation is in place",
+    }
 
     TEXTS = ("risk_to_service_user", "risk_to_worker", "risk_to_organisation", "mitigation")
 
@@ -142,6 +151,8 @@ class DateInput(forms.DateInput):
 
 
 class ReviewDateForm(CaseForm):
+    required_messages = {"next_review_date": "Enter the date of the next review"}
+
     next_review_date = forms.DateField(
         label="Next review date", widget=DateInput, help_text="When the arrangements are next reviewed."
     )
@@ -149,6 +160,12 @@ class ReviewDateForm(CaseForm):
 
 class PromptAnswerForm(CaseForm):
     """One statutory prompt considered: was the referral made, and why (seed 002 §5.6, §6.4, §7.5–7.6)."""
+
+    required_messages = {
+        "prompt": "Choose which duty you considered",
+        "referral_made": "Choose yes if the referral or report was made, or no if it was not",
+        "reason": "Say why the referral was or was not made",
+    }
 
     prompt = forms.ChoiceField(label="Which duty", choices=StatutoryPrompt.choices)
     referral_made = forms.ChoiceField(
@@ -172,6 +189,11 @@ class PromptAnswerForm(CaseForm):
 
 
 class ActionAddForm(CaseForm):
+    required_messages = {
+        "template": "Choose an action from the library",
+        "owner": "Choose who will do it",
+    }
+
     template = forms.ModelChoiceField(
         label="Action",
         queryset=ActionTemplate.objects.none(),
@@ -196,11 +218,18 @@ class ActionAddForm(CaseForm):
 
 
 class ActionStatusForm(CaseForm):
+    required_messages = {"status": "Choose the action's status"}
+
     status = forms.ChoiceField(label="Status", choices=Action.Status.choices)
 
 
 class ReviewForm(CaseForm):
     """A scheduled review (seed 002 §10.3): for every open action, still needed? working? and a note."""
+
+    required_messages = {
+        "notes": "Write what the review found",
+        "next_review_date": "Enter the date of the next review",
+    }
 
     notes = forms.CharField(label="Review notes", widget=forms.Textarea(attrs={"rows": 4}))
     next_review_date = forms.DateField(label="Next review date", widget=DateInput)
@@ -211,11 +240,18 @@ class ReviewForm(CaseForm):
 
     def setup(self):
         for action in self.actions:
+            title = action.template.title
             self.fields[f"still_needed_{action.pk}"] = forms.ChoiceField(
-                label="Still needed?", choices=YES_NO, widget=forms.RadioSelect
+                label="Still needed?",
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose whether “{title}” is still needed"},
             )
             self.fields[f"working_{action.pk}"] = forms.ChoiceField(
-                label="Is it working?", choices=ActionCheck.Working.choices, widget=forms.RadioSelect
+                label="Is it working?",
+                choices=ActionCheck.Working.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose whether “{title}” is working"},
             )
             self.fields[f"note_{action.pk}"] = forms.CharField(
                 label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -241,6 +277,11 @@ class ReviewForm(CaseForm):
 
 
 class SubjectNoticeForm(CaseForm):
+    required_messages = {
+        "subject": "Choose who was told",
+        "told": "Write what they were told",
+    }
+
     subject = StaffChoiceField(label="Who was told", queryset=StaffMember.objects.none())
     told = forms.CharField(
         label="What they were told",
@@ -254,6 +295,8 @@ class SubjectNoticeForm(CaseForm):
 
 
 class NoticeReplyForm(CaseFormMixin, forms.Form):
+    required_messages = {"response": "Write your reply"}
+
     response = forms.CharField(
         label="Your reply",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -266,6 +309,12 @@ class NoticeReplyForm(CaseFormMixin, forms.Form):
 
 
 class EscalateForm(CaseForm):
+    required_messages = {
+        "to": "Choose who to escalate the case to",
+        "reason": "Say why you are escalating the case",
+        "reassign": "Choose whether they take the case over or you keep reviewing it",
+    }
+
     to = StaffChoiceField(label="Escalate to", queryset=StaffMember.objects.none())
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 4}))
     reassign = forms.ChoiceField(
@@ -288,6 +337,11 @@ class EscalateForm(CaseForm):
 
 
 class ReassignForm(CaseForm):
+    required_messages = {
+        "reviewer": "Choose the new reviewer",
+        "reason": "Say why the case is reassigned",
+    }
+
     reviewer = StaffChoiceField(label="New reviewer", queryset=StaffMember.objects.none())
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -296,6 +350,11 @@ class ReassignForm(CaseForm):
 
 
 class KeyWorkerForm(CaseForm):
+    required_messages = {
+        "service_user": "Choose the service user whose key worker changes",
+        "new_key_worker": "Choose the new key worker",
+    }
+
     service_user = forms.ModelChoiceField(label="Service user", queryset=None)
     new_key_worker = StaffChoiceField(label="New key worker", queryset=StaffMember.objects.none())
 
@@ -306,6 +365,11 @@ class KeyWorkerForm(CaseForm):
 
 
 class ArrangementForm(CaseForm):
+    required_messages = {
+        "arrangement": "Describe the arrangement agreed",
+        "next_review_date": "Enter the date the arrangement is next reviewed",
+    }
+
     arrangement = forms.CharField(
         label="The arrangement agreed",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -315,6 +379,12 @@ class ArrangementForm(CaseForm):
 
 
 class CloseForm(CaseForm):
+    required_messages = {
+        "outcome": "Choose the outcome of the case",
+        "outcome_notes": "Give the reasons for the outcome",
+        "summary_for_reporter": "Write a summary for the person who raised it",
+    }
+
     outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices, widget=forms.RadioSelect)
     outcome_notes = forms.CharField(label="Reasons for the outcome", widget=forms.Textarea(attrs={"rows": 4}))
     summary_for_reporter = forms.CharField(
@@ -331,4 +401,6 @@ class CloseForm(CaseForm):
 
 
 class NoteForm(CaseForm):
+    required_messages = {"text": "Write the note"}
+
     text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}))

@@ -11,10 +11,14 @@ class StyledFormMixin:
 
     # Where a non-field error in the summary at the top of the page links to.
     error_summary_anchor = "main"
+    # What to do when a required field is left empty, in the field's own words (GOV.UK pattern:
+    # "Choose how likely it is to happen again", never "This field is required.").
+    required_messages: dict[str, str] = {}
 
     def _style(self):
         for name, field in self.fields.items():
             widget = field.widget
+            self._word_errors(name, field)
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
@@ -23,6 +27,23 @@ class StyledFormMixin:
                 widget.attrs.setdefault("class", "form-control form-control-lg")
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_helptext"
+
+    def _word_errors(self, name, field):
+        """Replace Django's generic messages with ones that say what to do with this field."""
+        label = str(field.label or name.replace("_", " ")).rstrip("?:. ")
+        choose = isinstance(field.widget, forms.Select | forms.RadioSelect | forms.CheckboxInput) or isinstance(
+            field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField
+        )
+        default_required = forms.Field.default_error_messages["required"]
+        if name in self.required_messages:
+            field.error_messages["required"] = self.required_messages[name]
+        elif field.error_messages.get("required") == default_required:
+            field.error_messages["required"] = f"Choose an answer for “{label}”" if choose else f"Enter “{label}”"
+        if "invalid_choice" in field.error_messages and "valid choice" in str(field.error_messages["invalid_choice"]):
+            field.error_messages["invalid_choice"] = f"Choose one of the options for “{label}”"
+        default_invalid_date = forms.DateField.default_error_messages["invalid"]
+        if isinstance(field, forms.DateField) and field.error_messages.get("invalid") == default_invalid_date:
+            field.error_messages["invalid"] = f"“{label}” must be a real date, for example 31/3/2027"
 
     def full_clean(self):
         super().full_clean()
