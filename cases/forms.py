@@ -11,7 +11,7 @@ from django import forms
 
 from cases.models import Action, ActionCheck, ActionTemplate, Outcome, RiskAssessment, RiskScaleLabel
 from cases.roles import REVIEWING_ROLES
-from core.forms import StyledFormMixin
+from core.forms import PeoplePicker, StyledFormMixin, team_first
 from people.models import StaffMember
 from policies.models import StatutoryPrompt
 
@@ -199,7 +199,12 @@ class ActionAddForm(CaseForm):
         queryset=ActionTemplate.objects.none(),
         help_text="Choose from the action library; what each one involves is listed below.",
     )
-    owner = StaffChoiceField(label="Who will do it", queryset=StaffMember.objects.none())
+    owner = StaffChoiceField(
+        label="Who will do it",
+        queryset=StaffMember.objects.none(),
+        widget=PeoplePicker,
+        help_text="Type part of their name; the case's team comes first.",
+    )
     due_date = forms.DateField(
         label="Due date",
         required=False,
@@ -212,7 +217,7 @@ class ActionAddForm(CaseForm):
 
     def setup(self):
         self.fields["template"].queryset = ActionTemplate.objects.filter(is_active=True)
-        self.fields["owner"].queryset = active_staff()
+        self.fields["owner"].queryset = team_first(active_staff(), self.case.team)
         if not self.is_bound and self.case.reviewer_id:
             self.initial.setdefault("owner", self.case.reviewer_id)
 
@@ -342,11 +347,17 @@ class ReassignForm(CaseForm):
         "reason": "Say why the case is reassigned",
     }
 
-    reviewer = StaffChoiceField(label="New reviewer", queryset=StaffMember.objects.none())
+    reviewer = StaffChoiceField(
+        label="New reviewer",
+        queryset=StaffMember.objects.none(),
+        widget=PeoplePicker,
+        help_text="Line managers, senior managers and safeguarding leads; the case's team comes first.",
+    )
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
 
     def setup(self):
-        self.fields["reviewer"].queryset = reviewing_staff()
+        # Whether this person may take this case (DESIGN §5 exclusions) is the service's answer, with its reason.
+        self.fields["reviewer"].queryset = team_first(reviewing_staff(), self.case.team)
 
 
 class KeyWorkerForm(CaseForm):
@@ -356,12 +367,21 @@ class KeyWorkerForm(CaseForm):
     }
 
     service_user = forms.ModelChoiceField(label="Service user", queryset=None)
-    new_key_worker = StaffChoiceField(label="New key worker", queryset=StaffMember.objects.none())
+    new_key_worker = StaffChoiceField(
+        label="New key worker",
+        queryset=StaffMember.objects.none(),
+        widget=PeoplePicker,
+        help_text="Type part of their name; the case's team comes first. The people the case is about are not listed.",
+    )
 
     def setup(self):
         self.fields["service_user"].queryset = self.case.service_users.all()
         self.fields["service_user"].label_from_instance = lambda su: f"{su.reference} · {su.initials}"
-        self.fields["new_key_worker"].queryset = active_staff()
+        # The subject of the case is never offered as the new key worker (issue 17); a declared relationship
+        # with the service user is still refused by the service with its own message.
+        self.fields["new_key_worker"].queryset = team_first(
+            active_staff().exclude(pk__in=self.case.subjects.values("pk")), self.case.team
+        )
 
 
 class ArrangementForm(CaseForm):

@@ -4,6 +4,34 @@ _error_summary.html expect."""
 from django import forms
 
 
+class PeoplePicker(forms.Select):
+    """A list of people, enhanced by static/js/people-picker.js into an accessible autocomplete (alphagov's
+    accessible-autocomplete, vendored): type part of a name, choose with the arrow keys or a tap. Without
+    JavaScript it stays a plain select, which works on its own (docs/accessibility.md "Pickers")."""
+
+    template_name = "core/widgets/people_picker.html"
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-picker": "people", **(attrs or {})}, choices)
+
+
+class PeoplePickerMultiple(PeoplePicker, forms.SelectMultiple):
+    """Several people: each one chosen becomes a chip with a "Remove" button."""
+
+    allow_multiple_selected = True
+
+
+def team_first(queryset, team, field: str = "team"):
+    """The same people with the given team's first (pickers put the user's own team at the top)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    if team is None:
+        return queryset
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    rank = Case(When(**{field: team}, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return queryset.annotate(team_rank=rank).order_by("team_rank", *ordering)
+
+
 class StyledFormMixin:
     """Bootstrap classes, and aria attributes linking each field to its help and its error (WCAG 3.3.1).
 
