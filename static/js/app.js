@@ -10,6 +10,21 @@
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
     if (summary) {
+      // The summary lists the problems in the order the fields appear on the page.
+      var list = summary.querySelector("ul");
+      if (list) {
+        var items = Array.prototype.slice.call(list.children);
+        var target = function (li) {
+          var a = li.querySelector("a");
+          return a ? document.getElementById(a.getAttribute("href").slice(1)) : null;
+        };
+        items.sort(function (x, y) {
+          var a = target(x), b = target(y);
+          if (!a || !b || a === b) return 0;
+          return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+        });
+        items.forEach(function (li) { list.appendChild(li); });
+      }
       summary.focus();
       summary.addEventListener("click", function (event) {
         var link = event.target.closest("a[href^='#']");
