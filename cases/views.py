@@ -172,6 +172,7 @@ NEXT_STEPS = [
     "escalate",
     "reassign",
 ]
+SIDE_MOVES = ("escalate", "reassign")
 _ENTRIES = {
     "acknowledge": ("Acknowledge the case", "acknowledge", True),
     "sign_off": ("Sign off closure", "sign_off", True),
@@ -206,8 +207,9 @@ def _move_entries(case: Case, moves, current) -> tuple[MoveEntry | None, list[Mo
         if name == "start_action_plan" and case.status == S.MONITORING:
             label = "Back to the action plan"
         entries.append(MoveEntry(name, label, url_name, one_click))
-    primary = entries[0] if entries else None
-    rest = entries[1:]
+    # Escalating or handing the case over is never "the next step": it is there when needed, not suggested.
+    primary = next((e for e in entries if e.move not in SIDE_MOVES), None)
+    rest = [e for e in entries if e is not primary]
     return primary, [e for e in rest if e.one_click], [e for e in rest if not e.one_click]
 
 
