@@ -28,10 +28,15 @@
 
   function single(select) {
     var id = select.id;
+    // The "---------" choice becomes an empty input, not a suggestion; a person already chosen (the
+    // reviewer as the usual action owner) shows in the input.
+    Array.prototype.forEach.call(select.options, function (o) { if (!o.value) o.textContent = ""; });
+    var chosen = select.options[select.selectedIndex];
     window.accessibleAutocomplete.enhanceSelectElement({
       selectElement: select,
-      defaultValue: "",
+      defaultValue: chosen && chosen.value ? text(chosen) : "",
       showAllValues: true,
+      confirmOnBlur: false,
       dropdownArrow: function () { return ""; },
       tNoResults: function () { return "No one found"; },
       tAssistiveHint: function () {
@@ -39,9 +44,16 @@
       }
     });
     var input = document.getElementById(id);
-    if (input && select.classList.contains("is-invalid")) input.classList.add("is-invalid");
+    if (!input) return;
+    input.classList.add("form-control", "form-control-lg");
+    if (select.classList.contains("is-invalid")) input.classList.add("is-invalid");
     keepDescription(input, select);
-    if (input) input.addEventListener("focus", function () { keepDescription(input, select); });
+    input.addEventListener("focus", function () { keepDescription(input, select); });
+    // Emptying the box un-chooses the person (the library only ever sets a choice).
+    input.addEventListener("blur", function () { if (!input.value.trim()) select.value = ""; });
+    if (select.form) {
+      select.form.addEventListener("submit", function () { if (!input.value.trim()) select.value = ""; });
+    }
   }
 
   function multiple(select) {
