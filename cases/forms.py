@@ -22,7 +22,7 @@ from cases.models import (
 )
 from cases.roles import REVIEWING_ROLES
 from cases.selectors import person_label, staff_concerned
-from core.forms import StyledFormMixin
+from core.forms import PeoplePicker, StyledFormMixin, team_first
 from people.models import StaffMember
 from policies.models import Part, StatutoryPrompt
 
@@ -85,6 +85,8 @@ class ConfirmForm(CaseForm):
 
 
 class ReasonForm(CaseForm):
+    required_messages = {"reason": "Say why, in a sentence or two"}
+
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 4}))
 
 
@@ -97,6 +99,13 @@ def _scale_field(label: str, labels: list[RiskScaleLabel], help_text: str) -> fo
 
 class AssessForm(CaseForm):
     """The 5×5 matrix: likelihood and consequence now, and the residual risk once the mitigation is in place."""
+
+    required_messages = {
+        "likelihood": "Choose how likely it is to happen or happen again",
+        "consequence": "Choose how bad it would be if it did",
+        "residual_likelihood": "Choose how likely it is once the mitigation is in place",
+        "residual_consequence": "Choose how bad it would be once the mitigation is in place",
+    }
 
     TEXTS = ("risk_to_service_user", "risk_to_worker", "risk_to_organisation", "mitigation")
 
@@ -153,6 +162,8 @@ class DateInput(forms.DateInput):
 
 
 class ReviewDateForm(CaseForm):
+    required_messages = {"next_review_date": "Enter the date of the next review"}
+
     next_review_date = forms.DateField(
         label="Next review date", widget=DateInput, help_text="When the arrangements are next reviewed."
     )
@@ -160,6 +171,12 @@ class ReviewDateForm(CaseForm):
 
 class PromptAnswerForm(CaseForm):
     """One statutory prompt considered: was the referral made, and why (seed 002 §5.6, §6.4, §7.5–7.6)."""
+
+    required_messages = {
+        "prompt": "Choose which duty you considered",
+        "referral_made": "Choose yes if the referral or report was made, or no if it was not",
+        "reason": "Say why the referral was or was not made",
+    }
 
     prompt = forms.ChoiceField(label="Which duty", choices=StatutoryPrompt.choices)
     referral_made = forms.ChoiceField(
@@ -183,12 +200,22 @@ class PromptAnswerForm(CaseForm):
 
 
 class ActionAddForm(CaseForm):
+    required_messages = {
+        "template": "Choose an action from the library",
+        "owner": "Choose who will do it",
+    }
+
     template = forms.ModelChoiceField(
         label="Action",
         queryset=ActionTemplate.objects.none(),
         help_text="Choose from the action library; what each one involves is listed below.",
     )
-    owner = StaffChoiceField(label="Who will do it", queryset=StaffMember.objects.none())
+    owner = StaffChoiceField(
+        label="Who will do it",
+        queryset=StaffMember.objects.none(),
+        widget=PeoplePicker,
+        help_text="Type part of their name; the case's team comes first.",
+    )
     due_date = forms.DateField(
         label="Due date",
         required=False,
@@ -201,12 +228,14 @@ class ActionAddForm(CaseForm):
 
     def setup(self):
         self.fields["template"].queryset = ActionTemplate.objects.filter(is_active=True)
-        self.fields["owner"].queryset = active_staff()
+        self.fields["owner"].queryset = team_first(active_staff(), self.case.team)
         if not self.is_bound and self.case.reviewer_id:
             self.initial.setdefault("owner", self.case.reviewer_id)
 
 
 class ActionStatusForm(CaseForm):
+    required_messages = {"status": "Choose the action's status"}
+
     status = forms.ChoiceField(
         label="Status", choices=[(s.value, s.label) for s in Action.REVIEWER_STATUSES]
     )  # "not possible" is the owner's, with their reason (My actions)
@@ -214,6 +243,12 @@ class ActionStatusForm(CaseForm):
 
 class GiftDecisionForm(CaseForm):
     """The reviewer's decision on a gift over the threshold (cases.services.case_gift_decide)."""
+
+    required_messages = {
+        "disclosure_reference": "Choose the gift you are deciding about",
+        "decision": "Choose what happens to the gift",
+        "note": "Say why, and what happens next",
+    }
 
     disclosure_reference = forms.ChoiceField(label="Which gift", choices=())
     decision = forms.ChoiceField(
@@ -238,6 +273,11 @@ class GiftDecisionForm(CaseForm):
 class ReviewForm(CaseForm):
     """A scheduled review (seed 002 §10.3): for every open action, still needed? working? and a note."""
 
+    required_messages = {
+        "notes": "Write what the review found",
+        "next_review_date": "Enter the date of the next review",
+    }
+
     notes = forms.CharField(label="Review notes", widget=forms.Textarea(attrs={"rows": 4}))
     next_review_date = forms.DateField(label="Next review date", widget=DateInput)
 
@@ -247,11 +287,18 @@ class ReviewForm(CaseForm):
 
     def setup(self):
         for action in self.actions:
+            title = action.template.title
             self.fields[f"still_needed_{action.pk}"] = forms.ChoiceField(
-                label="Still needed?", choices=YES_NO, widget=forms.RadioSelect
+                label="Still needed?",
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose whether “{title}” is still needed"},
             )
             self.fields[f"working_{action.pk}"] = forms.ChoiceField(
-                label="Is it working?", choices=ActionCheck.Working.choices, widget=forms.RadioSelect
+                label="Is it working?",
+                choices=ActionCheck.Working.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose whether “{title}” is working"},
             )
             self.fields[f"note_{action.pk}"] = forms.CharField(
                 label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -277,6 +324,11 @@ class ReviewForm(CaseForm):
 
 
 class SubjectNoticeForm(CaseForm):
+    required_messages = {
+        "subject": "Choose who was told",
+        "told": "Write what they were told",
+    }
+
     subject = StaffChoiceField(label="Who was told", queryset=StaffMember.objects.none())
     told = forms.CharField(
         label="What they were told",
@@ -290,6 +342,8 @@ class SubjectNoticeForm(CaseForm):
 
 
 class NoticeReplyForm(CaseFormMixin, forms.Form):
+    required_messages = {"response": "Write your reply"}
+
     response = forms.CharField(
         label="Your reply",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -302,6 +356,12 @@ class NoticeReplyForm(CaseFormMixin, forms.Form):
 
 
 class EscalateForm(CaseForm):
+    required_messages = {
+        "to": "Choose who to escalate the case to",
+        "reason": "Say why you are escalating the case",
+        "reassign": "Choose whether they take the case over or you keep reviewing it",
+    }
+
     to = StaffChoiceField(label="Escalate to", queryset=StaffMember.objects.none())
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 4}))
     reassign = forms.ChoiceField(
@@ -324,24 +384,54 @@ class EscalateForm(CaseForm):
 
 
 class ReassignForm(CaseForm):
-    reviewer = StaffChoiceField(label="New reviewer", queryset=StaffMember.objects.none())
+    required_messages = {
+        "reviewer": "Choose the new reviewer",
+        "reason": "Say why the case is reassigned",
+    }
+
+    reviewer = StaffChoiceField(
+        label="New reviewer",
+        queryset=StaffMember.objects.none(),
+        widget=PeoplePicker,
+        help_text="Line managers, senior managers and safeguarding leads; the case's team comes first.",
+    )
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
 
     def setup(self):
-        self.fields["reviewer"].queryset = reviewing_staff()
+        # Whether this person may take this case (DESIGN §5 exclusions) is the service's answer, with its reason.
+        self.fields["reviewer"].queryset = team_first(reviewing_staff(), self.case.team)
 
 
 class KeyWorkerForm(CaseForm):
+    required_messages = {
+        "service_user": "Choose the service user whose key worker changes",
+        "new_key_worker": "Choose the new key worker",
+    }
+
     service_user = forms.ModelChoiceField(label="Service user", queryset=None)
-    new_key_worker = StaffChoiceField(label="New key worker", queryset=StaffMember.objects.none())
+    new_key_worker = StaffChoiceField(
+        label="New key worker",
+        queryset=StaffMember.objects.none(),
+        widget=PeoplePicker,
+        help_text="Type part of their name; the case's team comes first. The people the case is about are not listed.",
+    )
 
     def setup(self):
         self.fields["service_user"].queryset = self.case.service_users.all()
         self.fields["service_user"].label_from_instance = lambda su: f"{su.reference} · {su.initials}"
-        self.fields["new_key_worker"].queryset = active_staff()
+        # The subject of the case is never offered as the new key worker (issue 17); a declared relationship
+        # with the service user is still refused by the service with its own message.
+        self.fields["new_key_worker"].queryset = team_first(
+            active_staff().exclude(pk__in=self.case.subjects.values("pk")), self.case.team
+        )
 
 
 class ArrangementForm(CaseForm):
+    required_messages = {
+        "arrangement": "Describe the arrangement agreed",
+        "next_review_date": "Enter the date the arrangement is next reviewed",
+    }
+
     arrangement = forms.CharField(
         label="The arrangement agreed",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -351,6 +441,12 @@ class ArrangementForm(CaseForm):
 
 
 class CloseForm(CaseForm):
+    required_messages = {
+        "outcome": "Choose the outcome of the case",
+        "outcome_notes": "Give the reasons for the outcome",
+        "summary_for_reporter": "Write a summary for the person who raised it",
+    }
+
     outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices, widget=forms.RadioSelect)
     outcome_notes = forms.CharField(label="Reasons for the outcome", widget=forms.Textarea(attrs={"rows": 4}))
     summary_for_reporter = forms.CharField(
@@ -367,11 +463,19 @@ class CloseForm(CaseForm):
 
 
 class NoteForm(CaseForm):
+    required_messages = {"text": "Write the note"}
+
     text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SupportForm(CaseForm):
     """Support offered to a member of staff harmed or affected (seed 001 "Sexualised behaviour")."""
+
+    required_messages = {
+        "staff": "Choose who was offered support",
+        "what": "Say what support was offered",
+        "offered_by": "Choose who offered it",
+    }
 
     staff = StaffChoiceField(label="Who was offered support", queryset=StaffMember.objects.none())
     what = forms.CharField(
@@ -390,6 +494,12 @@ class SupportForm(CaseForm):
 
 class ChangePartForm(CaseForm):
     """The reviewer corrects the part someone plays, with a reason."""
+
+    required_messages = {
+        "involvement": "Choose whose part you are correcting",
+        "part": "Choose the part they play",
+        "reason": "Say why the part is changed",
+    }
 
     involvement = forms.ModelChoiceField(label="Who", queryset=None, widget=forms.RadioSelect)
     part = forms.ChoiceField(
@@ -410,6 +520,11 @@ class ChangePartForm(CaseForm):
 
 class VariationDecisionForm(CaseForm):
     """A decision on a plan that stretches a boundary, before its date (seed 000 §5.7–5.8)."""
+
+    required_messages = {
+        "decision": "Choose whether the plan is agreed",
+        "reason": "Say why, in words the worker will read",
+    }
 
     decision = forms.ChoiceField(
         label="Your decision", choices=VariationDecision.Decision.choices, widget=forms.RadioSelect

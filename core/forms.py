@@ -4,6 +4,34 @@ _error_summary.html expect."""
 from django import forms
 
 
+class PeoplePicker(forms.Select):
+    """A list of people, enhanced by static/js/people-picker.js into an accessible autocomplete (alphagov's
+    accessible-autocomplete, vendored): type part of a name, choose with the arrow keys or a tap. Without
+    JavaScript it stays a plain select, which works on its own (docs/accessibility.md "Pickers")."""
+
+    template_name = "core/widgets/people_picker.html"
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-picker": "people", **(attrs or {})}, choices)
+
+
+class PeoplePickerMultiple(PeoplePicker, forms.SelectMultiple):
+    """Several people: each one chosen becomes a chip with a "Remove" button."""
+
+    allow_multiple_selected = True
+
+
+def team_first(queryset, team, field: str = "team"):
+    """The same people with the given team's first (pickers put the user's own team at the top)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    if team is None:
+        return queryset
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    rank = Case(When(**{field: team}, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return queryset.annotate(team_rank=rank).order_by("team_rank", *ordering)
+
+
 class StyledFormMixin:
     """Bootstrap classes, and aria attributes linking each field to its help and its error (WCAG 3.3.1).
 
@@ -11,10 +39,14 @@ class StyledFormMixin:
 
     # Where a non-field error in the summary at the top of the page links to.
     error_summary_anchor = "main"
+    # What to do when a required field is left empty, in the field's own words (GOV.UK pattern:
+    # "Choose how likely it is to happen again", never "This field is required.").
+    required_messages: dict[str, str] = {}
 
     def _style(self):
         for name, field in self.fields.items():
             widget = field.widget
+            self._word_errors(name, field)
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
@@ -23,6 +55,23 @@ class StyledFormMixin:
                 widget.attrs.setdefault("class", "form-control form-control-lg")
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_helptext"
+
+    def _word_errors(self, name, field):
+        """Replace Django's generic messages with ones that say what to do with this field."""
+        label = str(field.label or name.replace("_", " ")).rstrip("?:. ")
+        choose = isinstance(field.widget, forms.Select | forms.RadioSelect | forms.CheckboxInput) or isinstance(
+            field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField
+        )
+        default_required = forms.Field.default_error_messages["required"]
+        if name in self.required_messages:
+            field.error_messages["required"] = self.required_messages[name]
+        elif field.error_messages.get("required") == default_required:
+            field.error_messages["required"] = f"Choose an answer for “{label}”" if choose else f"Enter “{label}”"
+        if "invalid_choice" in field.error_messages and "valid choice" in str(field.error_messages["invalid_choice"]):
+            field.error_messages["invalid_choice"] = f"Choose one of the options for “{label}”"
+        default_invalid_date = forms.DateField.default_error_messages["invalid"]
+        if isinstance(field, forms.DateField) and field.error_messages.get("invalid") == default_invalid_date:
+            field.error_messages["invalid"] = f"“{label}” must be a real date, for example 31/3/2027"
 
     def full_clean(self):
         super().full_clean()

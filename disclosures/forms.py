@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from core.forms import StyledFormMixin
+from core.forms import PeoplePickerMultiple, StyledFormMixin, team_first
 from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember
 from policies.models import BoundaryCategory, DisclosureKind
 
@@ -187,21 +187,27 @@ class DisclosureForm(StyledFormMixin, forms.Form):
         label="Service users involved",
         queryset=ServiceUser.objects.none(),
         required=False,
-        help_text="By reference and initials. On a computer, hold Ctrl (Cmd on a Mac) to choose more than one.",
+        help_text="Type their reference or initials and choose from the list; your team's come first. "
+        "You can choose more than one.",
+        widget=PeoplePickerMultiple,
         error_messages={"invalid_choice": NOT_IN_ORGANISATION, "invalid_pk_value": NOT_IN_ORGANISATION},
     )
     carers = forms.ModelMultipleChoiceField(
         label="Carers or relatives involved",
         queryset=CarerOrRelative.objects.none(),
         required=False,
-        help_text="Only if a carer or relative of a service user is part of this.",
+        help_text="Only if a carer or relative of a service user is part of this. Type their initials or the "
+        "service user's reference.",
+        widget=PeoplePickerMultiple,
         error_messages={"invalid_choice": NOT_IN_ORGANISATION, "invalid_pk_value": NOT_IN_ORGANISATION},
     )
     subjects = forms.ModelMultipleChoiceField(
         label="Colleagues involved",
         queryset=StaffMember.objects.none(),
         required=False,
-        help_text="Only if a colleague is part of this, for example a relationship with someone you work with.",
+        help_text="Only if a colleague is part of this, for example a relationship with someone you work with. "
+        "Type part of their name; your team comes first.",
+        widget=PeoplePickerMultiple,
         error_messages={"invalid_choice": NOT_IN_ORGANISATION, "invalid_pk_value": NOT_IN_ORGANISATION},
     )
 
@@ -330,21 +336,30 @@ class DisclosureForm(StyledFormMixin, forms.Form):
         self.submitting = submitting
         self.fields["category"].queryset = categories_for_kind(kind)
         # Only people in the organisation can be chosen; anything else posted is refused.
-        self.fields["subjects"].queryset = (
-            StaffMember.objects.active().exclude(pk=reporter.pk).select_related("user", "team")
+        # Each picker lists the reporter's own team first (docs/accessibility.md "Pickers").
+        team = reporter.team
+        self.fields["subjects"].queryset = team_first(
+            StaffMember.objects.active().exclude(pk=reporter.pk).select_related("user", "team"), team
         )
         self.fields["subjects"].label_from_instance = PersonChoices.colleague
-        self.fields["service_users"].queryset = ServiceUser.objects.select_related("team")
+        self.fields["service_users"].queryset = team_first(ServiceUser.objects.select_related("team"), team)
         self.fields["service_users"].label_from_instance = PersonChoices.service_user
-        self.fields["carers"].queryset = CarerOrRelative.objects.filter(
-            service_user__status=ServiceUser.Status.CURRENT
-        ).select_related("service_user")
+        self.fields["carers"].queryset = team_first(
+            CarerOrRelative.objects.filter(service_user__status=ServiceUser.Status.CURRENT).select_related(
+                "service_user"
+            ),
+            team,
+            "service_user__team",
+        )
         self.fields["carers"].label_from_instance = PersonChoices.carer
         self.fields["attachment"].help_text = attachment_help()
         self.fields["attachment"].widget.attrs["accept"] = ACCEPT
         if kind == K.CONCERN:
             self.fields["subjects"].label = "Which colleague are you worried about?"
-            self.fields["subjects"].help_text = "Choose them from the list. You can choose more than one."
+            self.fields["subjects"].help_text = (
+                "Type part of their name and choose them from the list; your team comes first. "
+                "You can choose more than one."
+            )
         if kind == K.INCIDENT:
             self.fields["narrative"].label = "What happened?"
         if kind == K.VARIATION:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -69,6 +70,9 @@ def _queue_row(case: Case, bands, today) -> QueueRow:
     return QueueRow(case, _band_for(case.current_score, bands), next_deadline, label, overdue, age_days)
 
 
+QUEUE_PAGE_SIZE = 25
+
+
 @require_GET
 def case_list(request):
     """The review queue: the cases this user may see, filtered; a fixed number of queries."""
@@ -77,11 +81,98 @@ def case_list(request):
     queue = CaseQueueFilter(request.GET, queryset=case_queue_for(request.user), user=request.user)
     bands = list(RiskBand.objects.all())
     today = timezone.localdate()
-    rows = [_queue_row(case, bands, today) for case in queue.qs] if queue.is_valid() else []
-    return render(request, "cases/case_list.html", {"filter": queue, "rows": rows, "today": today})
+    page = Paginator(queue.qs if queue.is_valid() else Case.objects.none(), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [_queue_row(case, bands, today) for case in page.object_list]
+    return render(
+        request,
+        "cases/case_list.html",
+        {"filter": queue, "rows": rows, "today": today, "page": page, "active_filters": queue.active_count()},
+    )
 
 
 # One case ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoveEntry:
+    """One move as the case page offers it: a button that changes the case at once, or a link to its form."""
+
+    move: str
+    label: str
+    url_name: str
+    one_click: bool
+
+
+# The order the case page lists the moves in; the first one open to the user is the primary next step.
+NEXT_STEPS = [
+    "acknowledge",
+    "sign_off",
+    "decide_variation",
+    "assess",
+    "start_action_plan",
+    "add_action",
+    "set_review_date",
+    "start_monitoring",
+    "record_review",
+    "answer_prompt",
+    "record_notice",
+    "record_support",
+    "decide_gift",
+    "change_key_worker",
+    "record_arrangement",
+    "end_relationship",
+    "close",
+    "send_back",
+    "reopen",
+    "change_part",
+    "escalate",
+    "reassign",
+]
+SIDE_MOVES = ("escalate", "reassign")
+_ENTRIES = {
+    "acknowledge": ("Acknowledge the case", "acknowledge", True),
+    "sign_off": ("Sign off closure", "sign_off", True),
+    "assess": ("Record a risk assessment", "assess", False),
+    "start_action_plan": ("Start the action plan", "action_plan", True),
+    "add_action": ("Add an action", "action_add", False),
+    "set_review_date": ("Set the review date", "review_date", False),
+    "start_monitoring": ("Start monitoring", "monitoring", True),
+    "record_review": ("Record a review", "review", False),
+    "answer_prompt": ("Answer a statutory prompt", "prompt_answer", False),
+    "record_notice": ("Record what the person concerned was told", "subject_notice", False),
+    "record_support": ("Record support offered", "record_support", False),
+    "decide_gift": ("Decide about a gift", "gift_decision", False),
+    "decide_variation": ("Decide on the plan", "decide_variation", False),
+    "change_part": ("Correct someone's part", "change_part", False),
+    "change_key_worker": ("Change a key worker", "key_worker", False),
+    "record_arrangement": ("Record the arrangement", "arrangement", False),
+    "end_relationship": ("Record that the relationship ended", "relationship_end", False),
+    "close": ("Close the case", "close", False),
+    "send_back": ("Send back to the reviewer", "send_back", False),
+    "reopen": ("Reopen the case", "reopen", False),
+    "escalate": ("Escalate", "escalate", False),
+    "reassign": ("Reassign", "reassign", False),
+}
+
+
+def _move_entries(case: Case, moves, current) -> tuple[MoveEntry | None, list[MoveEntry], list[MoveEntry]]:
+    """The primary next step, the other one-click moves, and the moves that open a form (in NEXT_STEPS order)."""
+    entries = []
+    for name in NEXT_STEPS:
+        if name not in moves:
+            continue
+        label, url_name, one_click = _ENTRIES[name]
+        if name == "assess" and current:
+            label = "Reassess the risk"
+        if name == "start_action_plan" and case.status == S.MONITORING:
+            label = "Back to the action plan"
+        entries.append(MoveEntry(name, label, url_name, one_click))
+    # Escalating or handing the case over is never "the next step": it is there when needed, not suggested.
+    primary = next((e for e in entries if e.move not in SIDE_MOVES), None)
+    rest = [e for e in entries if e is not primary]
+    return primary, [e for e in rest if e.one_click], [e for e in rest if not e.one_click]
 
 
 def _detail_context(request, case: Case) -> dict:
@@ -100,9 +191,14 @@ def _detail_context(request, case: Case) -> dict:
     raised = case_prompts_raised(case=case)
     answers_by_prompt = {a.prompt: a for a in case.prompt_answers.select_related("answered_by__user")}
     actions = list(case.actions.select_related("template", "owner__user"))
+    moves = moves_for(user, case)
+    primary, one_click, forms = _move_entries(case, moves, current)
     return {
         "case": case,
-        "moves": moves_for(user, case),
+        "moves": moves,
+        "primary_move": primary,
+        "one_click_moves": one_click,
+        "form_moves": forms,
         "waiting": moves_waiting(user, case),
         "people": people,
         "disclosures": [

@@ -204,15 +204,15 @@ def test_lessons_approved_after_a_report_was_compiled_offer_the_lead_a_new_revis
 
     lead = org.safeguarding.user
     client.force_login(lead)
-    assert b"Ask for a new revision" not in client.get(reverse("reporting:list")).content
+    assert b"Ask for a new version" not in client.get(reverse("reporting:list")).content
     lesson_review_save(case=dataset.c1, decision="edited", text="Check gifts at induction.", actor=lead)
     for url in (reverse("reporting:list"), reverse("reporting:lessons") + "?period=2026-Q2"):
-        assert b"Ask for a new revision of 2026-Q2" in client.get(url).content, url
+        assert b"Ask for a new version of 2026-Q2" in client.get(url).content, url
     client.force_login(org.committee)  # the offer is the lead's: committee members do not see it
-    assert b"Ask for a new revision" not in client.get(reverse("reporting:list")).content
+    assert b"Ask for a new version" not in client.get(reverse("reporting:list")).content
     client.force_login(lead)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reporting:request"), {"period": "2026-Q2"})
     second = QuarterlyReport.objects.get(year=2026, quarter=2, revision=2)
     assert second.snapshot["lessons"] == ["Check gifts at induction."] and second.is_released
-    assert b"Ask for a new revision" not in client.get(reverse("reporting:list")).content
+    assert b"Ask for a new version" not in client.get(reverse("reporting:list")).content

@@ -14,30 +14,43 @@
     try { return JSON.parse(node.textContent); } catch (e) { return null; }
   }
 
-  function loadGuidance(url) {
+  var pending = null;
+
+  // The extracts are long, so the box is not a live region: moving through the categories with the arrow
+  // keys would read them out on every step. A short sentence is announced instead, once the user pauses.
+  function loadGuidance(url, name, announce) {
     var box = document.getElementById("category-guidance");
+    var status = document.getElementById("category-guidance-status");
     if (!box) return;
+    if (pending) window.clearTimeout(pending);
     if (!url) { box.hidden = true; box.innerHTML = ""; return; }
-    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-      .then(function (response) { return response.ok ? response.text() : ""; })
-      .then(function (html) {
-        // The fragment is server-rendered and escaped by Django templates on our own origin.
-        box.innerHTML = html;
-        box.hidden = !html;
-      })
-      .catch(function () { box.hidden = true; });
+    pending = window.setTimeout(function () {
+      fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) {
+          // The fragment is server-rendered and escaped by Django templates on our own origin.
+          box.innerHTML = html;
+          box.hidden = !html;
+          if (status && announce && html) {
+            status.textContent = "What the policy says" + (name ? " about " + name : "") + " is shown below the list.";
+          }
+        })
+        .catch(function () { box.hidden = true; });
+    }, announce ? 400 : 0);
+  }
+
+  function radioName(radio) {
+    var label = document.querySelector('label[for="' + radio.id + '"] .fw-semibold');
+    return label ? label.textContent.trim() : "";
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var summary = document.getElementById("error-summary");
-    if (summary) summary.focus();
-
     // Step 2: radios of categories.
     var guidanceUrls = readJson("disclosure-guidance-urls");
     if (guidanceUrls) {
       document.querySelectorAll('input[name="category"][type="radio"]').forEach(function (radio) {
-        radio.addEventListener("change", function () { loadGuidance(guidanceUrls[radio.value]); });
-        if (radio.checked) loadGuidance(guidanceUrls[radio.value]);
+        radio.addEventListener("change", function () { loadGuidance(guidanceUrls[radio.value], radioName(radio), true); });
+        if (radio.checked) loadGuidance(guidanceUrls[radio.value], radioName(radio), false);
       });
     }
 
@@ -52,7 +65,7 @@
         });
         var description = document.getElementById("category-description");
         if (description) description.textContent = entry.description;
-        if (loadPolicy) loadGuidance(entry.guidance);
+        if (loadPolicy) loadGuidance(entry.guidance, "", false);
       };
       select.addEventListener("change", function () { apply(true); });
       apply(true);

@@ -42,7 +42,11 @@ def test_the_worker_files_a_gift_disclosure_on_a_phone(phone_page, org, login, a
     page.get_by_label("Roughly how much is it worth, in pounds?").fill("12")
     page.get_by_label("The service user", exact=True).check()
     page.get_by_label("I declined it").check()
-    page.get_by_label("Service users involved").select_option(label="SU-00042 · JB")
+    # The people picker (accessible-autocomplete): type, then choose with the arrow keys and Enter.
+    page.get_by_label("Service users involved", exact=True).fill("SU-00042")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.get_by_role("button", name="Remove SU-00042 · JB").is_visible()
     page.get_by_label("Tell us about it in your own words").fill("JB offered me chocolates after my shift.")
     page.get_by_role("button", name="Send it now").click()
 

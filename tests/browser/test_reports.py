@@ -27,9 +27,9 @@ def test_the_committee_member_downloads_the_latest_pdf_and_csv(page, login, asse
     assert page.get_by_role("heading", name="Quarterly safeguarding reports", level=1).is_visible()
     assert_accessible(page)
 
-    for fmt in ("PDF", "CSV"):
+    for fmt, name in (("PDF", "Download the PDF for 2026-Q2"), ("CSV", "Download the figures as CSV for 2026-Q2")):
         with page.expect_download() as info:
-            page.get_by_role("link", name=f"{fmt} for 2026-Q2 revision 1").click()
+            page.get_by_role("link", name=name).click()
         download = info.value
         assert download.suggested_filename == f"safeguarding-summary-2026-Q2-r1.{fmt.lower()}"
         with open(download.path(), "rb") as f:
