@@ -195,6 +195,9 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_TOTP_ISSUER = f"Boundaries ({ORGANISATION_NAME})"
+# A code from the 30 seconds before or after is accepted too (RFC 6238 §5.2: a phone's clock drifts, and
+# typing takes time); each code still works only once.
+MFA_TOTP_TOLERANCE = 1
 MFA_TRUST_ENABLED = False
 # Every role that can read case content, reports or the audit trail, and administrators, must use a
 # second factor (AS-01); this makes it everyone's rule, workers included.

@@ -7,7 +7,10 @@ rules with target-size, tests/browser/crawl.py) runs on the pages on the way.
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from accounts.policy import mfa_enrolled, mfa_required_for
+from accounts.testing import totp_code_for, totp_enrol
 from cases.models import Case, RiskAssessment
 from cases.tests.factories import gift_case
 from core.roles import Role
@@ -66,7 +69,12 @@ def press_and_wait(page, key: str = "Enter"):
 
 
 def keyboard_login(page, username: str):
+    """Sign in with the keyboard alone; a reviewing role gets an authenticator app first (AS-01)."""
     from people.tests.factories import DEFAULT_PASSWORD
+
+    user = get_user_model().objects.get(username=username)
+    if mfa_required_for(user) and not mfa_enrolled(user):
+        totp_enrol(user)
 
     page.goto("/accounts/login/")
     tab_to(page, "Username")
@@ -74,6 +82,11 @@ def keyboard_login(page, username: str):
     page.keyboard.press("Tab")
     page.keyboard.type(DEFAULT_PASSWORD)
     press_and_wait(page)
+    if page.url.endswith("/accounts/2fa/authenticate/"):
+        # A reviewing role's second step: the authenticator app's code, typed with the keyboard too (AS-01).
+        tab_to(page, "Code")
+        page.keyboard.type(totp_code_for(get_user_model().objects.get(username=username)))
+        press_and_wait(page)
 
 
 @pytest.fixture
