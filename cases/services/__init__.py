@@ -17,13 +17,13 @@ from cases.services.moves import (
 from cases.services.notices import subject_notice_record, subject_notice_reply
 from cases.services.patterns import pattern_alert_set_state, patterns_check
 from cases.services.people import involvement_change_part, involvements_add_for, support_offered_record
-from cases.services.references import acknowledge_by_date_for, reference_next, working_days_after
+from cases.services.references import acknowledge_by_date_for, reference_next, working_days_after, working_days_before
 from cases.services.relationships import case_record_arrangement, case_relationship_end
 from cases.services.reminders import cases_daily_reminders_send, digest_queue
 from cases.services.rerouting import cases_reroute_for, cases_reroute_leavers
 from cases.services.reviews import review_record
 from cases.services.routing import Routing, RoutingError, case_open_for, reviewer_choose
-from cases.services.variations import variation_dates, variation_decide, working_days_before
+from cases.services.variations import variation_dates, variation_decide
 
 __all__ = [
     "CaseConflict",

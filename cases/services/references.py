@@ -39,6 +39,16 @@ def working_days_after(start: datetime.date, days: int) -> datetime.date:
     return current
 
 
+def working_days_before(day: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days before `day`, skipping Saturdays and Sundays."""
+    current = day
+    while days > 0:
+        current -= datetime.timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
 def acknowledge_by_date_for(*, priority: str, start: datetime.date | None = None) -> datetime.date:
     """DESIGN §4: urgent cases are acknowledged within 1 working day, others within 5."""
     start = start or timezone.localdate()

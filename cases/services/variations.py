@@ -12,20 +12,11 @@ from django.db import transaction
 from audit.services import audit_record
 from cases.models import Action, ActionTemplate, Case, TimelineEntry, VariationDecision
 from cases.services.base import _lock, _require, _require_move, _require_reason, _save, _today, timeline_add
+from cases.services.references import working_days_before
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 
 CONDITION_TEMPLATE = "variation-condition"
-
-
-def working_days_before(day: datetime.date, days: int) -> datetime.date:
-    """The date `days` working days before `day`, skipping Saturdays and Sundays."""
-    current = day
-    while days > 0:
-        current -= datetime.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 def variation_dates(*, activity: datetime.date | None, today: datetime.date | None = None) -> dict:
