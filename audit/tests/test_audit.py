@@ -47,3 +47,17 @@ def test_the_database_refuses_to_delete_an_audit_event(needs_postgres):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent")
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_only_the_removal_path_removes_an_audit_event_and_it_closes_after_its_transaction(org):
+    """DI-05: retention's narrow path removes an event; outside it the table stays append-only."""
+    from audit.removal import delete_rows
+
+    kept = audit_record(action="test.kept")
+    gone = audit_record(action="test.gone")
+    assert delete_rows(AuditEvent.objects.filter(pk=gone.pk)) == 1
+    assert not AuditEvent.objects.filter(pk=gone.pk).exists()
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            AuditEvent.objects.filter(pk=kept.pk).delete()
+    assert AuditEvent.objects.filter(pk=kept.pk).exists()
