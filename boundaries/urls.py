@@ -61,4 +61,5 @@ urlpatterns = [
     path("actions/", include("cases.action_urls")),
     path("registers/", include("registers.urls")),
     path("audit/", include("audit.urls")),
+    path("privacy/", include("privacy.urls")),
 ]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "disclosures",
     "registers",
     "reporting",
+    "privacy",
     "notifications",
     # The demo organisation (manage.py seed_demo): on top of every app, imported by none.
     "demo",
