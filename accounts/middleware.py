@@ -84,6 +84,7 @@ MFA_PENDING_ALLOWED = {
     "mfa_download_recovery_codes",
     "csp_report",
     "healthz",
+    "readyz",
 }
 
 

@@ -1,6 +1,7 @@
 """URLs. Every view needs a log-in (LoginRequiredMiddleware) except these public ones (AC-01):
 
-- healthz, csp_report (browsers post Content-Security-Policy violations)
+- healthz (liveness), readyz (readiness: database, Redis, storage)
+- csp_report (browsers post Content-Security-Policy violations)
 - accounts: login, password reset (request, sent, confirm, complete)
 - admin login (Django admin's own, which then checks staff status)
 - django-allauth's sign-in steps: the second factor, passkey log-in, single sign-on (tests/test_url_access.py)
@@ -24,6 +25,7 @@ admin.site.site_title = "Boundaries administration"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("csp-report/", accounts_views.csp_report, name="csp_report"),
     # Log-in is django-allauth's (throttling, second factor, passkeys, single sign-on; docs/security.md).
     path("accounts/login/", allauth_views.LoginView.as_view(), name="login"),

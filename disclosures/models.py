@@ -4,40 +4,23 @@ Once submitted, a disclosure's statement is never edited; later facts are Follow
 Written only through disclosures/services.py.
 """
 
-import os
 import uuid
 from pathlib import Path
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case
+from core.storage import private_storage as core_private_storage
 from people.models import CarerOrRelative, ServiceUser, StaffMember
 from policies.models import BoundaryCategory, DisclosureKind
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_MEDIA_ROOT, which no URL serves; the root is read at use, not at import."""
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
-def private_storage() -> FileSystemStorage:
-    """Attachments are served only through the permission-checked download view."""
-    return PrivateStorage()
+def private_storage():
+    """Attachments are kept in the private storage and served only through the permission-checked
+    download view (core/storage.py). Kept here because migrations name it."""
+    return core_private_storage()
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

@@ -8,7 +8,7 @@ URLs carry ids only, never a category or any content (CP-03): the steps post to 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.services import audit_record
 from cases.models import Case, VariationDecision
 from core.roles import Role
+from core.storage import file_download
 from disclosures import services
 from disclosures.forms import (
     KIND_HELP,
@@ -275,11 +276,4 @@ def attachment_download(request, pk):
     _reporter_or_404(request)
     attachment = get_object_or_404(Attachment.objects.filter(disclosure__in=disclosure_list_for(request.user)), pk=pk)
     audit_record(action="disclosures.attachment.downloaded", actor=request.user, obj=attachment)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 # The public views (also listed in boundaries/urls.py).
 PUBLIC = {
     "healthz",
+    "readyz",
     "login",
     "password_reset",
     "password_reset_done",

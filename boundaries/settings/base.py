@@ -245,13 +245,35 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (disclosure attachments, compiled reports) are kept in the "private" storage,
+# outside the static and public paths, and only ever served through permission-checked views
+# (core/storage.py). One machine: a folder. Several hosts: an S3-compatible object store, when
+# S3_BUCKET is set (docs/deployment.md); the store is never public and never hands out links.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    PRIVATE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "location": env("S3_PREFIX", default="private"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
+    }
+else:
+    PRIVATE_STORAGE = {"BACKEND": "core.storage.PrivateFolderStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": PRIVATE_STORAGE,
+    "private": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Uploaded files (disclosure attachments, rendered reports) are kept outside the
-# static and public paths and are only ever served through permission-checked views.
-PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
 
 # E-mail: console by default; EMAIL_URL selects SMTP, e.g. smtp+tls://user:pass@host:587.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

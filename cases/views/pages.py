@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -30,6 +29,7 @@ from cases.selectors import (
     gift_threshold,
 )
 from cases.views.common import People, S, _band_for, _case_or_404
+from core.storage import file_download
 from policies.models import StatutoryPrompt
 from policies.selectors import category_guidance_sections
 
@@ -281,11 +281,4 @@ def attachment_download(request, pk, attachment_id):
     attachment_model = case.disclosures.model.attachments.rel.related_model
     attachment = get_object_or_404(attachment_model.objects.filter(disclosure__case=case), pk=attachment_id)
     audit_record(action="cases.attachment.downloaded", actor=request.user, obj=attachment)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
