@@ -116,6 +116,12 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Behind PgBouncer in transaction mode (docs/deployment.md): a server connection serves one
+# transaction at a time, so no server-side cursors (they outlive the transaction that made them).
+# Nothing else the app does holds session state: its locks are transaction-level
+# (pg_advisory_xact_lock, SELECT ... FOR UPDATE) and its settings transaction-local (set_config).
+if env.bool("DATABASE_BEHIND_PGBOUNCER", default=False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts and passwords (AS-02, AS-03).
