@@ -129,7 +129,7 @@ def measure(cases: int) -> None:
     from reporting.models import QuarterlyReport
     from reporting.periods import Quarter
     from reporting.selectors import report_figures
-    from reporting.services import report_compile
+    from reporting.services import report_compile, report_file_bytes
     from reporting.snapshot import snapshot_build
 
     quarter = Quarter(*QUARTER)
@@ -151,7 +151,7 @@ def measure(cases: int) -> None:
     print(
         f"{cases:>8,} cases | figures {figures_seconds:6.2f} s, {len(figures_queries):3d} queries "
         f"| whole compile {compile_seconds:6.2f} s, {len(compile_queries):3d} queries "
-        f"| PDF {len(bytes(report.pdf)) // 1024} KiB",
+        f"| PDF {len(report_file_bytes(report, 'pdf')) // 1024} KiB",
         flush=True,
     )
 

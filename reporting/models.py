@@ -7,14 +7,22 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case
+from core.storage import private_storage
+
+
+def report_file_path(instance: "QuarterlyReport", filename: str) -> str:
+    """reports/2026-Q2-r1-pdf-<sha256 prefix>.pdf: the service passes that name (reporting/services.py)."""
+    return f"reports/{filename}"
 
 
 class QuarterlyReport(models.Model):
     """One revision of the report for one quarter: its status, its frozen figures and its files.
 
-    Not history-tracked on purpose: the files are stored here, and a history row per status
-    change would copy them; who asked and who downloaded are audit events. Once ready, a
-    revision is never changed again: regenerating a period makes a new revision.
+    The files (PDF, CSV, spreadsheet) are kept in the private storage (core/storage.py: a folder,
+    or the object store on several hosts) under a name made from the period, the revision and the
+    file's SHA-256; the row keeps their names and digests. Not history-tracked on purpose: who asked
+    and who downloaded are audit events. Once ready, a revision is never changed again:
+    regenerating a period makes a new revision.
     """
 
     class Status(models.TextChoices):
@@ -46,9 +54,9 @@ class QuarterlyReport(models.Model):
     last_error = models.CharField(max_length=200, blank=True, help_text="The exception's class only.")
     threshold = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The suppression threshold used.")
     snapshot = models.JSONField(null=True, blank=True, help_text="Every published figure, after suppression.")
-    pdf = models.BinaryField(null=True, blank=True)
-    csv = models.BinaryField(null=True, blank=True)
-    xlsx = models.BinaryField(null=True, blank=True)
+    pdf = models.FileField(storage=private_storage, upload_to=report_file_path, max_length=200, blank=True)
+    csv = models.FileField(storage=private_storage, upload_to=report_file_path, max_length=200, blank=True)
+    xlsx = models.FileField(storage=private_storage, upload_to=report_file_path, max_length=200, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     csv_sha256 = models.CharField(max_length=64, blank=True)
     xlsx_sha256 = models.CharField(max_length=64, blank=True)
@@ -76,11 +84,10 @@ class QuarterlyReport(models.Model):
             ),
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="report_quarter_1_to_4"),
             models.CheckConstraint(
-                condition=~Q(status="ready") | (Q(snapshot__isnull=False) & Q(pdf__isnull=False) & ~Q(pdf_sha256="")),
+                condition=~Q(status="ready") | (Q(snapshot__isnull=False) & ~Q(pdf="") & ~Q(pdf_sha256="")),
                 name="report_ready_has_files",
             ),
         ]
-        # Deferred by default: the list page never loads the files.
 
     def __str__(self):
         return f"{self.period} revision {self.revision}"

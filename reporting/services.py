@@ -10,6 +10,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -226,8 +227,11 @@ def _store(report, snapshot, findings, threshold, compiled_at, pdf, csv, xlsx, s
     report.status = QuarterlyReport.Status.READY
     report.threshold = threshold
     report.snapshot = snapshot
-    report.pdf, report.csv, report.xlsx = pdf, csv, xlsx
-    report.pdf_sha256, report.csv_sha256, report.xlsx_sha256 = _sha256(pdf), _sha256(csv), _sha256(xlsx)
+    for file_format, data in (("pdf", pdf), ("csv", csv), ("xlsx", xlsx)):
+        digest = _sha256(data)
+        name = f"{report.period}-r{report.revision}-{digest[:16]}.{file_format}"
+        getattr(report, file_format).save(name, ContentFile(data), save=False)
+        setattr(report, f"{file_format}_sha256", digest)
     report.finished_at = timezone.now()
     report.compile_seconds = round(time.perf_counter() - started, 3)
     report.last_error = ""
@@ -284,9 +288,9 @@ def report_download(*, report: QuarterlyReport, file_format: str, actor) -> tupl
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
-    data = getattr(report, file_format)
-    if file_format not in types or not data:
+    if file_format not in types:
         raise LookupError(file_format)
+    data = report_file_bytes(report, file_format)
     audit_record(
         action="reporting.report.downloaded",
         actor=actor,
@@ -294,7 +298,30 @@ def report_download(*, report: QuarterlyReport, file_format: str, actor) -> tupl
         detail={"format": file_format, "sha256": getattr(report, f"{file_format}_sha256")},
     )
     name = f"safeguarding-summary-{report.period}-r{report.revision}.{file_format}"
-    return bytes(data), types[file_format], name
+    return data, types[file_format], name
+
+
+def report_file_bytes(report: QuarterlyReport, file_format: str) -> bytes:
+    """One stored file of a report, checked against the digest taken when it was compiled.
+
+    LookupError when the report has no such file or the storage has lost it (the view answers 404
+    and the log says which); a file whose bytes no longer match is refused the same way.
+    """
+    field_file = getattr(report, file_format)
+    if not field_file.name:
+        raise LookupError(file_format)
+    try:
+        with field_file.storage.open(field_file.name, "rb") as f:  # not the field's cached file object
+            data = f.read()
+    except (FileNotFoundError, OSError) as exc:
+        logger.error("report %s: its %s file is missing from storage (%s)", report.pk, file_format, type(exc).__name__)
+        raise LookupError(file_format) from exc
+    if _sha256(data) != getattr(report, f"{file_format}_sha256"):
+        logger.error(
+            "report %s: its %s file does not match the digest taken when it was compiled", report.pk, file_format
+        )
+        raise LookupError(file_format)
+    return data
 
 
 def report_schedule_tick(*, today: datetime.date | None = None) -> QuarterlyReport | None:

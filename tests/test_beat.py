@@ -20,6 +20,7 @@ def two_beats(redis_url):
 
 
 def test_one_beat_leads_the_other_waits_and_takes_over_when_the_lease_lapses(two_beats):
+    """JR-07: two beat instances never both send the schedule."""
     client, (first, second) = two_beats
     assert first._hold_lease() is True
     assert second._hold_lease() is False

@@ -22,6 +22,7 @@ def test_healthz_answers_503_with_no_detail_when_the_database_does_not(client):
 
 @pytest.mark.django_db
 def test_readyz_answers_200_when_the_database_redis_and_the_storage_answer(client):
+    """JR-08: a readiness check for the load balancer, public and without detail."""
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.content == b"ok\n"
@@ -30,6 +31,7 @@ def test_readyz_answers_200_when_the_database_redis_and_the_storage_answer(clien
 
 @pytest.mark.django_db
 def test_readyz_answers_503_with_no_detail_when_redis_does_not_answer(client, settings):
+    """JR-08: liveness stays up (the database answers) while readiness says Redis is gone."""
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get("/readyz")
     assert response.status_code == 503

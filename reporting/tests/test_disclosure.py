@@ -5,6 +5,7 @@ and two years of quarters, and on a known-bad publication it must catch."""
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
@@ -101,7 +102,7 @@ def _released_report(release: Release, *, year, quarter, revision=1) -> Quarterl
         status="ready",
         threshold=K,
         snapshot={"cells": dict(release.cells), "threshold": K, "lessons": []},
-        pdf=b"%PDF",
+        pdf=ContentFile(b"%PDF", name="report.pdf"),
         pdf_sha256="x" * 64,
         exposed_cells=0,
     )

@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from notifications.models import OutboxMessage
 from reporting import services
 from reporting.models import QuarterlyReport
-from reporting.services import report_compile, report_request, report_retry
+from reporting.services import report_compile, report_file_bytes, report_request, report_retry
 from reporting.tests.conftest import (
     CANARY_ACTION,
     CANARY_LESSON_UNREVIEWED,
@@ -49,12 +49,12 @@ def test_a_requested_report_is_compiled_with_files_and_checksums(ready):
     import hashlib
 
     assert ready.status == QuarterlyReport.Status.READY, ready.last_error
-    assert bytes(ready.pdf).startswith(b"%PDF")
+    assert report_file_bytes(ready, "pdf").startswith(b"%PDF")
     for name in ("pdf", "csv", "xlsx"):
-        assert getattr(ready, f"{name}_sha256") == hashlib.sha256(bytes(getattr(ready, name))).hexdigest()
+        assert getattr(ready, f"{name}_sha256") == hashlib.sha256(report_file_bytes(ready, name)).hexdigest()
     assert ready.compile_seconds > 0 and ready.threshold == 3
     assert ready.snapshot["period"] == "2026-Q2"
-    text = pdf_text(bytes(ready.pdf))
+    text = pdf_text(report_file_bytes(ready, "pdf"))
     assert "Quarterly safeguarding summary" in text and "About the figures" in text
     assert "fewer than 3" in text
 
@@ -62,9 +62,9 @@ def test_a_requested_report_is_compiled_with_files_and_checksums(ready):
 def test_no_canary_name_initials_reference_or_narrative_reaches_any_file(ready, dataset, org):
     """CP-01: names, initials, references and free text never appear in the PDF, CSV, XLSX or snapshot."""
     outputs = {
-        "pdf": pdf_text(bytes(ready.pdf)),
-        "csv": bytes(ready.csv).decode("utf-8-sig"),
-        "xlsx": xlsx_text(bytes(ready.xlsx)),
+        "pdf": pdf_text(report_file_bytes(ready, "pdf")),
+        "csv": report_file_bytes(ready, "csv").decode("utf-8-sig"),
+        "xlsx": xlsx_text(report_file_bytes(ready, "xlsx")),
         "snapshot": json.dumps(ready.snapshot),
     }
     canaries = [CANARY_NARRATIVE, CANARY_NOTES, CANARY_LESSON_UNREVIEWED, CANARY_ACTION, CANARY_REASON]
@@ -102,10 +102,20 @@ def test_every_published_count_below_the_threshold_is_suppressed(ready):
 
 def test_downloading_twice_gives_the_same_bytes_and_compiling_again_does_nothing(ready):
     """JR-03: a second run of the task for a ready report leaves it alone."""
-    before = (bytes(ready.pdf), bytes(ready.csv), bytes(ready.xlsx), ready.pdf_sha256)
+    before = (
+        report_file_bytes(ready, "pdf"),
+        report_file_bytes(ready, "csv"),
+        report_file_bytes(ready, "xlsx"),
+        ready.pdf_sha256,
+    )
     assert report_compile(report_id=ready.pk) is None
     ready.refresh_from_db()
-    assert (bytes(ready.pdf), bytes(ready.csv), bytes(ready.xlsx), ready.pdf_sha256) == before
+    assert (
+        report_file_bytes(ready, "pdf"),
+        report_file_bytes(ready, "csv"),
+        report_file_bytes(ready, "xlsx"),
+        ready.pdf_sha256,
+    ) == before
 
 
 def test_asking_twice_while_one_is_queued_starts_nothing_new(dataset, org, django_capture_on_commit_callbacks):

@@ -1,6 +1,7 @@
 """Access to /reports/ and its files (AC-01, AC-02, AC-11), audited downloads (AU-01), lessons review."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -83,7 +84,7 @@ def test_a_report_that_fails_the_check_is_not_offered_for_download(client, org, 
         return QuarterlyReport.objects.create(
             year=2026, quarter=quarter, trigger="command", status="ready", threshold=3, exposed_cells=exposed,
             snapshot={"cells": dict(release.cells), "threshold": 3, "lessons": []},
-            pdf=b"%PDF", csv=b"a", xlsx=b"b", pdf_sha256="x" * 64,
+            pdf=ContentFile(b"%PDF", name="report.pdf"), csv=b"a", xlsx=b"b", pdf_sha256="x" * 64,
         )  # fmt: skip
 
     stored(5, 2, 0)

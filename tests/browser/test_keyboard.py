@@ -20,7 +20,7 @@ from policies.models import Acknowledgement
 from policies.tests.factories import GIFTS_V1, import_and_publish
 from reporting.models import QuarterlyReport
 from reporting.periods import Quarter
-from reporting.services import report_request
+from reporting.services import report_file_bytes, report_request
 from reporting.tests.factories import make_case
 from tests.browser.crawl import AXE_OPTIONS
 
@@ -228,4 +228,4 @@ def test_a_committee_member_downloads_a_report_with_the_keyboard_on_a_phone(phon
     with page.expect_download() as info:
         page.keyboard.press("Enter")
     with open(info.value.path(), "rb") as f:
-        assert f.read() == bytes(report.pdf)
+        assert f.read() == report_file_bytes(report, "pdf")

@@ -91,3 +91,37 @@ def test_readiness_fails_when_the_object_store_stops_answering(client, s3_server
         },
     }
     assert client.get("/readyz").status_code == 503
+
+
+@pytest.fixture
+def released_report(s3_storage, db):
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from reporting.models import QuarterlyReport
+
+    data = b"%PDF-1.7 the figures for 2026-Q2"
+    return QuarterlyReport.objects.create(
+        year=2026, quarter=2, trigger="command", status="ready", threshold=3, exposed_cells=0,
+        snapshot={"cells": {}, "threshold": 3, "lessons": []},
+        pdf=ContentFile(data, name="2026-Q2-r1.pdf"), pdf_sha256=hashlib.sha256(data).hexdigest(),
+    ), data  # fmt: skip
+
+
+def test_a_report_file_is_kept_in_the_bucket_and_a_lost_or_altered_one_is_a_404(org, released_report, s3_storage):
+    """IN-09: the committee's download streams from the store through the audited view; a file
+    the store lost, or whose bytes no longer match the digest taken at compile, is refused."""
+    report, data = released_report
+    key = f"private/{report.pdf.name}"
+    assert key in _objects(s3_storage)
+    committee = Client()
+    committee.force_login(org.committee)
+    url = reverse("reporting:download_pdf", args=[report.pk])
+    response = committee.get(url)
+    assert response.status_code == 200 and response.content == data
+
+    s3_storage.client.put_object(Bucket=s3_storage.bucket, Key=key, Body=b"%PDF-1.7 altered figures")
+    assert committee.get(url).status_code == 404
+    s3_storage.client.delete_object(Bucket=s3_storage.bucket, Key=key)
+    assert committee.get(url).status_code == 404

@@ -215,7 +215,7 @@ def _filed_on_a_reviewed_on_b_alerted_once(org, two_nodes):
 
 
 def _report_by_one_worker_schedule_from_one_beat(org, two_nodes):
-    """JR-02, JR-03: whichever worker takes the report compiles it, once; two beats, one sender."""
+    """JR-02, JR-03, JR-07: whichever worker takes the report compiles it, once; two beats, one sender."""
     quarter_end = timezone.localdate().replace(day=1)
     while quarter_end.month not in (1, 4, 7, 10):
         quarter_end = (quarter_end - timezone.timedelta(days=1)).replace(day=1)
