@@ -22,9 +22,7 @@ from core.roles import user_roles
 from disclosures.models import Disclosure
 from people.models import Assignment, CarerOrRelative, Relationship, ServiceUser, StaffMember
 from policies.models import Acknowledgement, DisclosureKind, Part
-from privacy.sar.redact import COLLEAGUE, RAISED_IT, Redactor
-
-STAFF_ELSEWHERE = "a member of staff"  # how staff are named in a copy for a service user or relative
+from privacy.sar.redact import COLLEAGUE, RAISED_IT, STAFF_ELSEWHERE, Redactor
 
 SOURCE_GROUND = "source"  # privacy.models.Redaction.Ground.SOURCE: DPA 2018 Sch 2 Part 3 para 16(4)(a)
 

@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+
 from people.models import CarerOrRelative, ServiceUser, StaffMember
 
 COLLEAGUE = "a colleague"
+STAFF_ELSEWHERE = "a member of staff"  # how staff are named in a copy for a service user or relative
 SERVICE_USER = "a service user"
 RELATIVE = "a carer or relative"
 RAISED_IT = "the person who raised it"
@@ -49,16 +52,19 @@ class Redactor:
         redactor = cls()
         kind, pk = person_key
         own: list[str] = []
-        staff = StaffMember.objects.select_related("user")
-        for member in staff:
-            user = member.user
+        staff_by_user = {m.user_id: m for m in StaffMember.objects.all()}
+        for user in get_user_model().objects.all():  # staff, and accounts without a staff record (the DPO…)
+            member = staff_by_user.get(user.pk)
             tokens = [user.first_name, user.last_name]
-            identifiers = [member.full_name, f"{user.first_name} {user.last_name}", user.username, user.email,
-                           member.staff_number, member.registration_number]  # fmt: skip
-            if kind == "staff" and member.pk == pk:
+            identifiers = [user.get_full_name(), user.email]
+            if not user.username.isalpha():  # "amira.khan" identifies; "manager" (a demo login) is a word
+                identifiers.append(user.username)
+            if member is not None:
+                identifiers += [member.staff_number, member.registration_number]
+            if kind == "staff" and member is not None and member.pk == pk:
                 own += tokens + identifiers
                 continue
-            redactor._add(identifiers, tokens, COLLEAGUE)
+            redactor._add(identifiers, tokens, COLLEAGUE if kind == "staff" else STAFF_ELSEWHERE)
         for person in ServiceUser.objects.all():
             if kind == "service_user" and person.pk == pk:
                 own += [person.initials, person.reference]
@@ -93,7 +99,13 @@ class Redactor:
         if not value:
             return value
         if self._phrase_re is not None:
-            value = self._phrase_re.sub(lambda m: self.phrases[m.group(1).lower()], value)
+            value = self._phrase_re.sub(lambda m: _fit(m, self.phrases[m.group(1).lower()]), value)
         if self._exact_re is not None:
-            value = self._exact_re.sub(lambda m: self.exact[m.group(1)], value)
+            value = self._exact_re.sub(lambda m: _fit(m, self.exact[m.group(1)]), value)
         return value
+
+
+def _fit(match: re.Match, part: str) -> str:
+    """The part, with a capital letter where it starts a sentence ("A colleague reviews the case…")."""
+    before = match.string[: match.start()].rstrip()
+    return part[0].upper() + part[1:] if not before or before.endswith((".", "!", "?", ":", "“", '"')) else part
