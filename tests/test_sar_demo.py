@@ -17,8 +17,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from audit.models import AuditEvent
-from demo.tests.conftest import module_transaction  # noqa: F401 - the fixture, seeded once per module
 from cases.models import Case
+from demo.tests.conftest import module_transaction  # noqa: F401 - the fixture, seeded once per module
 from disclosures.models import Disclosure
 from people.models import CarerOrRelative, ServiceUser, StaffMember
 from privacy.models import RightsRequest
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def seeded(module_transaction, django_db_blocker):
+def seeded(module_transaction, django_db_blocker):  # noqa: F811 - the imported fixture
     with django_db_blocker.unblock(), override_settings(DEBUG=True):
         call_command("seed_demo", "--cases", "30", stdout=StringIO())
 
