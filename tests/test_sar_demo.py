@@ -23,7 +23,7 @@ from disclosures.models import Disclosure
 from people.models import CarerOrRelative, ServiceUser, StaffMember
 from privacy.models import RightsRequest
 from privacy.sar.render import JSON_NAME, PDF_NAME
-from privacy.tests.factories import log_request
+from privacy.tests.factories import concern_about, log_request
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +68,19 @@ def released(seeded, client):
     """The DPO logs the demo worker's request, reads the draft and releases the copy through the pages."""
     auditor = get_user_model().objects.get(username="auditor")
     worker = StaffMember.objects.get(user__username="worker")
+    # A teammate raises a concern about the demo worker naming people, and the manager opens the case: the copy
+    # then holds other people's words about them and who looked.
+    teammate = StaffMember.objects.filter(team=worker.team).exclude(pk__in=[worker.pk, worker.line_manager_id])[0]
+    service_user = ServiceUser.objects.filter(team=worker.team)[0]
+    case = concern_about(
+        worker,
+        reporter=teammate,
+        service_users=[service_user],
+        narrative=f"I ({teammate.full_name}) saw {worker.full_name} shout at {service_user.initials} "
+        f"({service_user.reference}); {worker.line_manager.full_name} was told.",
+    )
+    client.force_login(worker.line_manager.user)
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
     rr = log_request(actor=auditor, person=worker)
     client.force_login(auditor)
     assert client.get(reverse("privacy:sar_draft", args=[rr.pk])).status_code == 200
@@ -79,11 +92,11 @@ def released(seeded, client):
     pdf_text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(archive.read(PDF_NAME))).pages)
     data = json.loads(archive.read(JSON_NAME))
     rr.refresh_from_db()
-    return rr, worker, pdf_text, data
+    return rr, worker, pdf_text, data, case
 
 
 def test_the_demo_workers_copy_is_readable_and_holds_their_own_records(released):
-    rr, worker, pdf_text, data = released
+    rr, worker, pdf_text, data, case = released
     assert rr.status == RightsRequest.Status.RELEASED and len(rr.release_digest) == 64
     flat = " ".join(pdf_text.split())
     assert "A copy of your records" in flat and worker.full_name in flat
@@ -92,9 +105,10 @@ def test_the_demo_workers_copy_is_readable_and_holds_their_own_records(released)
     for disclosure in own:
         assert disclosure.reference in flat, disclosure.reference
         assert disclosure.reference in json.dumps(data)
-    concerned = Case.objects.filter(subjects=worker)
-    for case in concerned:
-        assert case.reference in flat
+    for concerned in Case.objects.filter(subjects=worker):
+        assert concerned.reference in flat
+    assert case.reference in flat and "shout" in flat and "the person who raised it" in flat
+    assert "someone with the line manager role" in flat and "opened the case" in flat  # who looked, by role
     assert data["copy_for"] == worker.full_name
     assert {s["title"] for s in data["sections"]} >= {
         "About you",
@@ -106,7 +120,7 @@ def test_the_demo_workers_copy_is_readable_and_holds_their_own_records(released)
 
 
 def test_no_other_demo_person_is_named_anywhere_in_the_pdf_or_the_json(released):
-    rr, worker, pdf_text, data = released
+    rr, worker, pdf_text, data, case = released
     names = _other_names(worker)
     assert len(names) > 300  # the whole demo organisation is scanned for
     flat = " ".join(pdf_text.split())
@@ -115,7 +129,7 @@ def test_no_other_demo_person_is_named_anywhere_in_the_pdf_or_the_json(released)
 
 
 def test_releasing_the_copy_is_audited_with_the_exemptions_recorded(released):
-    rr, worker, pdf_text, data = released
+    rr, worker, pdf_text, data, case = released
     event = AuditEvent.objects.get(action="privacy.sar.released", object_id=str(rr.pk))
     assert event.detail["sha256"] == rr.release_digest
     assert AuditEvent.objects.filter(action="privacy.sar.downloaded", object_id=str(rr.pk)).exists()
