@@ -120,6 +120,7 @@ def test_the_demo_workers_copy_is_readable_and_holds_their_own_records(released)
 
 
 def test_no_other_demo_person_is_named_anywhere_in_the_pdf_or_the_json(released):
+    """CP-09: 0 other people's names or identifiers in the accused worker's copy, PDF and JSON alike."""
     rr, worker, pdf_text, data, case = released
     names = _other_names(worker)
     assert len(names) > 300  # the whole demo organisation is scanned for

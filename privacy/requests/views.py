@@ -23,6 +23,7 @@ from privacy.requests.forms import (
 )
 from privacy.requests.selectors import request_list, request_record_choices, who_looked
 from privacy.sar import services as sar
+from privacy.sar.collect import LOOKED
 
 
 def _dpo_only(request) -> None:
@@ -255,6 +256,6 @@ def who_looked_view(request):
             else "service_user" if person._meta.model_name == "serviceuser" else "carer",
             person.pk,
         )  # fmt: skip
-        events = list(who_looked(person_key=key))
+        events = [(event, LOOKED.get(event.action, event.action)) for event in who_looked(person_key=key)]
         audit_record(action="privacy.who_looked.viewed", actor=request.user, obj=person, detail={"events": len(events)})
     return render(request, "privacy/who_looked.html", {"form": form, "events": events, "person": person})

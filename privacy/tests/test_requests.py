@@ -205,7 +205,7 @@ def test_who_looked_lists_every_view_of_the_persons_records_with_names_for_the_d
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
     client.force_login(org.auditor)
     page = client.get(reverse("privacy:who_looked"), {"person": f"staff:{org.worker.pk}"}).text
-    assert "cases.case.viewed" in page and org.manager.user.username in page
+    assert "Opened the case" in page and org.manager.user.username in page
     assert "1 time someone looked" in page
     other = client.get(reverse("privacy:who_looked"), {"person": f"staff:{org.other_manager.pk}"}).text
     assert "0 times someone looked" in other

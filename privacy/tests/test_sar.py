@@ -42,6 +42,7 @@ def test_the_redactor_replaces_names_initials_and_references_but_keeps_the_subje
 
 
 def test_who_raised_a_concern_is_withheld_with_the_exemption_recorded(org):
+    """CP-09: the accused's copy holds their own data but not the identity of who raised the concern."""
     case = concern_about(org.worker, reporter=org.colleague,
                          narrative=f"{org.colleague.full_name} here: I saw {org.worker.full_name} shout.")  # fmt: skip
     rr = log_request(actor=org.auditor, person=org.worker)
@@ -73,6 +74,7 @@ def test_a_service_users_copy_names_no_worker_and_no_other_service_user(org):
 
 
 def test_the_dpo_reading_a_record_of_the_draft_is_audited_for_that_record(client, org):
+    """AU-01, AC-07: the DPO reads case content only inside the draft, and each reading is audited once."""
     case = concern_about(org.worker, reporter=org.colleague)
     rr = log_request(actor=org.auditor, person=org.worker)
     client.force_login(org.auditor)
@@ -138,3 +140,24 @@ def test_the_copy_says_who_looked_by_role_never_by_name(client, org):
     looked = sar_pack_for(request=rr)["looked"]
     assert looked == [{"when": looked[0]["when"], "who": "someone with the line manager role",
                        "what": "opened the case", "record": "a case about you"}]  # fmt: skip
+
+
+def test_releasing_and_downloading_the_copy_ask_for_the_password_again_after_ten_minutes(client, org):
+    """AS-11: the copy holds everything about a person; a sign-in older than ten minutes is asked again."""
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    rr = log_request(actor=org.auditor, person=org.worker)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client.force_login(org.auditor)
+        traveller.shift(datetime.timedelta(minutes=11))
+        response = client.post(reverse("privacy:sar_release", args=[rr.pk]))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("account_reauthenticate"))
+        rr.refresh_from_db()
+        assert rr.is_open
+        sar_release(request=rr, actor=org.auditor)
+        response = client.get(reverse("privacy:sar_download", args=[rr.pk]))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("account_reauthenticate"))
