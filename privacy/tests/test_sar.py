@@ -161,3 +161,45 @@ def test_releasing_and_downloading_the_copy_ask_for_the_password_again_after_ten
         sar_release(request=rr, actor=org.auditor)
         response = client.get(reverse("privacy:sar_download", args=[rr.pk]))
         assert response.status_code == 302 and response["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_the_copy_holds_notices_replies_assessments_and_register_entries_naming_the_person(org):
+    from cases import services as case_services
+    from cases.tests.factories import assess
+    from people.models import Relationship
+    from people.services import relationship_declare
+
+    case = concern_about(org.worker, reporter=org.colleague)
+    case = case_services.case_acknowledge(case=case, actor=org.manager.user)
+    assess(case, org.manager.user)
+    notice = case_services.subject_notice_record(
+        case=case, actor=org.manager.user, subject=org.worker,
+        told=f"{org.manager.full_name} will meet you about how you spoke to a client.",
+    )  # fmt: skip
+    case_services.subject_notice_reply(notice=notice, actor=org.worker.user, response="I was calm; ask the family.")
+    relationship_declare(
+        staff=org.colleague, counterpart=Relationship.Counterpart.COLLEAGUE, colleague=org.worker,
+        kind=Relationship.Kind.FRIEND, began=Relationship.Began.BEFORE, actor=org.colleague.user,
+    )  # fmt: skip
+    rr = log_request(actor=org.auditor, person=org.worker)
+    pack = sar_pack_for(request=rr)
+    titles = {s["key"]: [i["title"] for i in s["items"]] for s in pack["sections"]}
+    assert titles["notices"] == [f"Notice about case {case.reference}"]
+    assert titles["assessments"] == [f"Risk assessment, case {case.reference}"]
+    assert titles["registers"] == ["Relationships register entry"]
+    text = _text(pack)
+    assert "A colleague will meet you about how you spoke to a client." in text and "I was calm" in text
+    assert org.colleague.full_name not in text and org.manager.full_name not in text
+
+
+def test_a_relatives_copy_holds_the_disclosures_naming_them_and_nobody_else(org):
+    from disclosures.tests.factories import disclosure_file
+
+    su = ServiceUserFactory(initials="MN", reference="CR-70001")
+    carer = CarerFactory(service_user=su, initials="RS", relationship_to_service_user="daughter")
+    disclosure = disclosure_file(reporter=org.worker, carers=[carer], service_users=[su],
+                                 narrative="RS, MN's daughter, offered me £10; I said no.")  # fmt: skip
+    rr = log_request(actor=org.auditor, person=carer)
+    text = _text(sar_pack_for(request=rr))
+    assert disclosure.reference in text and "RS, a service user's daughter, offered me £10" in text
+    assert "CR-70001" not in text and org.worker.full_name not in text
