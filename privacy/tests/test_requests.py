@@ -2,6 +2,7 @@
 erasure and restriction refused where records must be kept, and who looked at whose records."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -210,3 +211,26 @@ def test_who_looked_lists_every_view_of_the_persons_records_with_names_for_the_d
     other = client.get(reverse("privacy:who_looked"), {"person": f"staff:{org.other_manager.pk}"}).text
     assert "0 times someone looked" in other
     assert AuditEvent.objects.filter(action="privacy.who_looked.viewed").count() == 2
+
+
+def test_an_objection_is_decided_with_its_reason_and_a_missing_reason_keeps_the_choice(client, org):
+    rr = log_request(actor=org.auditor, person=org.worker, kind=RightsRequest.Kind.OBJECTION)
+    client.force_login(org.auditor)
+    response = client.post(reverse("privacy:request_decide", args=[rr.pk]), {"status": "refused", "reason": ""})
+    assert response.status_code == 400 and "Give the decision and its legal reason" in response.text
+    assert re.search(r'<input[^>]*value="refused"[^>]*checked', response.text)  # the choice is kept
+    why = "Compelling legitimate grounds: the safeguarding record protects service users (Article 21(1))."
+    client.post(reverse("privacy:request_decide", args=[rr.pk]), {"status": "refused", "reason": why})
+    rr.refresh_from_db()
+    assert rr.status == RightsRequest.Status.REFUSED and rr.decision_reason == why
+    assert why in client.get(reverse("privacy:request", args=[rr.pk])).text
+    assert AuditEvent.objects.get(action="privacy.request.decided").detail == {"status": "refused"}
+
+
+def test_a_restriction_is_granted_when_no_safeguarding_matter_uses_the_records(client, org):
+    rr = log_request(actor=org.auditor, person=org.worker, kind=RightsRequest.Kind.RESTRICTION)
+    client.force_login(org.auditor)
+    client.post(reverse("privacy:request_restrict", args=[rr.pk]), {"reason": "Stored only, until 1 March 2027."})
+    rr.refresh_from_db()
+    assert rr.status == RightsRequest.Status.GRANTED and rr.decision_reason == "Stored only, until 1 March 2027."
+    assert AuditEvent.objects.filter(action="privacy.restriction.granted", object_id=str(rr.pk)).exists()
