@@ -418,6 +418,11 @@ def _record_words(event: AuditEvent) -> str:
         "cases.attachment": "a file on a case about you",
         "disclosures.attachment": "a file on a disclosure",
         "disclosures.disclosure": "a disclosure",
+        "cases.riskassessment": "a risk assessment",
+        "cases.subjectnotice": "a notice to you",
+        "cases.action": "an action",
+        "cases.supportoffered": "support offered to you",
+        "people.relationship": "a relationships register entry",
     }.get(event.object_type, "your record")
 
 
@@ -462,6 +467,9 @@ def sar_pack_build(*, person_key: tuple[str, int]) -> dict:
         {"key": "registers", "title": "Relationships register", "items": builder.relationships()},
         {"key": "acknowledgements", "title": "Policies you confirmed reading", "items": builder.acknowledgements()},
     ]
+    for section in sections:  # every record in the copy, so reading any of them counts as looking
+        builder.records += [(i["object"][0], str(i["object"][1])) for i in section["items"] if i.get("object")]
+    builder.records = list(dict.fromkeys(builder.records))
     return {
         "sections": sections,
         "looked": builder.looked(),

@@ -234,3 +234,14 @@ def test_a_restriction_is_granted_when_no_safeguarding_matter_uses_the_records(c
     rr.refresh_from_db()
     assert rr.status == RightsRequest.Status.GRANTED and rr.decision_reason == "Stored only, until 1 March 2027."
     assert AuditEvent.objects.filter(action="privacy.restriction.granted", object_id=str(rr.pk)).exists()
+
+
+def test_the_dpos_own_reading_of_a_draft_shows_in_who_looked(client, org):
+    case = concern_about(org.worker, reporter=org.colleague)
+    disclosure = case.disclosures.get()
+    rr = log_request(actor=org.auditor, person=org.worker)
+    client.force_login(org.auditor)
+    client.get(reverse("privacy:sar_record", args=[rr.pk, f"disclosure:{disclosure.pk}"]))
+    page = client.get(reverse("privacy:who_looked"), {"person": f"staff:{org.worker.pk}"}).text
+    assert "Read the record while preparing a request for a copy" in page
+    assert f"disclosures.disclosure {disclosure.pk}" in page
