@@ -75,6 +75,12 @@ def _can_read_audit_trail(user) -> bool:
     return can_read_audit_trail(user)
 
 
+def _can_use_privacy(user) -> bool:
+    from privacy.permissions import can_use_privacy  # the same rule every /privacy/ view enforces
+
+    return can_use_privacy(user)
+
+
 def _signed_in(user) -> bool:
     return user.is_authenticated
 
@@ -159,6 +165,13 @@ NAV_ITEMS: list[NavItem] = [
         "Who saw and changed what, and when: search the audit trail and export it as CSV.",
         _can_read_audit_trail,
     ),
+    # Data subjects' requests: only the Auditor / DPO (privacy.permissions; docs/privacy.md).
+    NavItem(
+        "Requests from data subjects",
+        "privacy:requests",
+        "Requests for a copy, a correction, erasure, restriction or an objection, with their legal due dates.",
+        _can_use_privacy,
+    ),
     NavItem(
         "Change password",
         "password_change",
@@ -213,7 +226,10 @@ ROLE_WELCOME: dict[Role, str] = {
     Role.COMMITTEE_MEMBER: (
         "You receive the quarterly safeguarding summary: figures only, never names or case details."
     ),
-    Role.AUDITOR: "You check the audit trail of who saw and changed what.",
+    Role.AUDITOR: (
+        "You check the audit trail of who saw and changed what, and answer people's requests about the "
+        "data we hold on them."
+    ),
     Role.ADMINISTRATOR: (
         "You manage accounts, teams, service-user references, categories and policies. "
         "Administrators never see the content of a case."
@@ -260,6 +276,7 @@ def waiting_for(user) -> list[Waiting]:
     from cases.permissions import can_sign_off_case
     from cases.selectors import action_open_list_for, case_list_for, digest_counts_for, notice_list_for
     from policies.selectors import policy_versions_awaiting_acknowledgement
+    from privacy.requests.selectors import request_overdue_list
 
     if not user.is_authenticated:
         return []
@@ -293,5 +310,8 @@ def waiting_for(user) -> list[Waiting]:
                 "policies to read and acknowledge", reverse("policies:list")),
         Waiting(counts.policies_due, "policy due for review", "policies due for review",
                 reverse("policies:review_due")),
+        Waiting(len(request_overdue_list()) if _can_use_privacy(user) else 0,
+                "request from a data subject overdue", "requests from data subjects overdue",
+                reverse("privacy:requests"), overdue=True),
     ]  # fmt: skip
     return [row for row in rows if row.count]

@@ -1,5 +1,25 @@
 """The DPO's pages: retention and legal holds, data subjects' requests (privacy.permissions)."""
 
+from django.urls import path
+
+from privacy.requests import views as requests
+
 app_name = "privacy"
 
-urlpatterns = []
+urlpatterns = [
+    # Data subjects' requests (docs/privacy.md).
+    path("requests/", requests.request_list_view, name="requests"),
+    path("requests/new/", requests.request_new, name="request_new"),
+    path("requests/<int:pk>/", requests.request_detail, name="request"),
+    path("requests/<int:pk>/extend/", requests.request_extend, name="request_extend"),
+    path("requests/<int:pk>/decide/", requests.request_decide, name="request_decide"),
+    path("requests/<int:pk>/correct/", requests.request_correct, name="request_correct"),
+    path("requests/<int:pk>/erase/", requests.request_erase, name="request_erase"),
+    path("requests/<int:pk>/restrict/", requests.request_restrict, name="request_restrict"),
+    path("requests/<int:pk>/copy/", requests.sar_draft, name="sar_draft"),
+    path("requests/<int:pk>/copy/withhold/", requests.sar_redact, name="sar_redact"),
+    path("requests/<int:pk>/copy/release/", requests.sar_release, name="sar_release"),
+    path("requests/<int:pk>/copy/download/", requests.sar_download, name="sar_download"),
+    path("requests/<int:pk>/copy/<str:item_key>/", requests.sar_record, name="sar_record"),
+    path("who-looked/", requests.who_looked_view, name="who_looked"),
+]

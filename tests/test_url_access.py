@@ -41,6 +41,7 @@ SAMPLE_KWARGS = {
     "action_id": 999999,
     "attachment_id": 999999,
     "key": "nothing",
+    "item_key": "case:999999",
     "uidb36": "1",
     "provider_id": "sso",
 }

@@ -188,6 +188,9 @@ REAUTHENTICATION_REQUIRED = {
     "admin:auth_user_password_change": ["POST"],
     "accounts:mfa_resets": ["POST"],
     "accounts:mfa_reset_decide": ["POST"],
+    # The subject-access copy holds everything about a person (docs/privacy.md).
+    "privacy:sar_release": ["POST"],
+    "privacy:sar_download": "*",
 }
 # Failed sign-ins are throttled per account and per address by accounts.throttle (a growing wait);
 # allauth's own fixed-window limits stay on for everything else.
