@@ -75,6 +75,18 @@ def _can_read_audit_trail(user) -> bool:
     return can_read_audit_trail(user)
 
 
+def _can_use_privacy(user) -> bool:
+    from privacy.permissions import can_use_privacy  # the same rule the retention page enforces
+
+    return can_use_privacy(user)
+
+
+def _can_manage_legal_holds(user) -> bool:
+    from privacy.permissions import can_manage_legal_holds  # the same rule the legal-hold views enforce
+
+    return can_manage_legal_holds(user)
+
+
 def _signed_in(user) -> bool:
     return user.is_authenticated
 
@@ -158,6 +170,19 @@ NAV_ITEMS: list[NavItem] = [
         "audit:list",
         "Who saw and changed what, and when: search the audit trail and export it as CSV.",
         _can_read_audit_trail,
+    ),
+    # Privacy (docs/retention.md): retention for the DPO; legal holds for the DPO and the safeguarding lead.
+    NavItem(
+        "Retention",
+        "privacy:retention",
+        "What the retention schedule removes in the next 90 days, what legal holds keep, and the nightly runs.",
+        _can_use_privacy,
+    ),
+    NavItem(
+        "Legal holds",
+        "privacy:holds",
+        "Keep a case or a person's records past the retention schedule, for a claim, an inquiry or a request.",
+        _can_manage_legal_holds,
     ),
     NavItem(
         "Change password",

@@ -45,6 +45,8 @@ EXPECTED_CARDS = {
     "Quarterly reports": {"committee", "safeguarding", "senior", "auditor"},
     # The audit-trail viewer: audit.permissions.can_read_audit_trail (only the auditor).
     "Audit trail": {"auditor"},
+    "Retention": {"auditor"},
+    "Legal holds": {"auditor", "safeguarding"},
     "Change password": set(PERSONAS),
     # Signing in: everyone's own second factor; the two-person reset (accounts.permissions).
     "Second factor": set(PERSONAS),
