@@ -14,6 +14,7 @@ case and people (subjects, service users, involvements, notices, support) are de
 """
 
 import datetime
+import logging
 import secrets
 from dataclasses import dataclass, field
 
@@ -58,6 +59,8 @@ from privacy.retention import (
     service_users_due,
     staff_due,
 )
+
+logger = logging.getLogger(__name__)
 
 # What a removed text field says from then on (on the live row and in every history row).
 REMOVED = "Removed under the retention schedule."
@@ -202,10 +205,18 @@ def _lock(model, pk):
 
 
 def _item(due: Due, counts: dict[str, int], files: int = 0) -> dict:
-    """What the page shows for one record: its reference, the rule, the dates and counts; no content."""
+    """What the page shows for one record: its reference, the rule, the dates and counts; no content.
+
+    A person is named by the record's id only: the run is kept, and a staff number or a service user's
+    reference kept here would undo the anonymisation."""
+    label = (
+        due.label
+        if due.record_type == RecordType.CASE_RECORDS
+        else f"{RecordType(due.record_type).label}: record {due.object_id}"
+    )
     return {
         "record_type": due.record_type,
-        "label": due.label,
+        "label": label,
         "rule": str(due.rule),
         "period": due.rule.period_label,
         "counted_from": due.counted_from.isoformat(),
@@ -396,6 +407,15 @@ def retention_run(
     finally:
         run.finished_at = timezone.now()
         run.save()
+        logger.info(
+            "retention %s %s: %s, %d records, %d rows, more due: %s",
+            "dry run" if dry_run else "run",
+            run.pk,
+            run.status,
+            len(run.items),
+            run.rows_total,
+            run.more_due,
+        )
         audit_record(
             action="privacy.retention.dry_run" if dry_run else "privacy.retention.run",
             actor=actor,

@@ -227,7 +227,10 @@ def test_a_leaver_is_anonymised_only_once_no_kept_case_names_them(org):
     named.save()
     concern_case(org, subject=named)  # still open: it names the colleague
     assert [d.object_id for d in staff_due(until=TODAY())] == [leaver.pk]
-    retention_run(as_of=TODAY())
+    number = leaver.staff_number
+    run = retention_run(as_of=TODAY())
+    assert run.items[0]["label"] == f"Staff records (people no longer needed): record {leaver.pk}"
+    assert number not in str(run.items)
     leaver.refresh_from_db()
     leaver.user.refresh_from_db()
     assert leaver.user.username == f"removed-{leaver.user_id}" and leaver.user.last_name == ""

@@ -111,3 +111,32 @@ def test_a_legal_hold_keeps_every_trace_of_the_case(org, private_media, all_logs
     assert tables_holding(CANARY) == where
     assert files_holding(CANARY) == files
     assert CANARY not in all_logs.text
+
+
+def test_the_people_a_removed_case_named_are_anonymised_once_no_kept_case_names_them(org, private_media, all_logs):
+    """CP-08: the next run after the case's removal anonymises the leaver it named and the former service
+    user; then their name and reference are nowhere either."""
+    name, reference = "Zbigniewska-CANARY", "SU-CANARY-0042"
+    case = canary_case(org, CANARY)
+    colleague = org.colleague
+    colleague.user.last_name = name
+    colleague.user.save()
+    colleague.end_date = timezone.localdate()
+    colleague.save()
+    service_user = case.service_users.get()
+    service_user.reference, service_user.status, service_user.left_date = reference, "former", timezone.localdate()
+    service_user.save()
+    assert tables_holding(name) and tables_holding(reference)
+
+    first = retention_run(as_of=ELEVEN_YEARS_ON)
+    assert [item["record_type"] for item in first.items] == [RecordType.CASE_RECORDS]
+    second = retention_run(as_of=ELEVEN_YEARS_ON)
+    assert sorted(item["record_type"] for item in second.items) == [
+        RecordType.SERVICE_USER_RECORDS,
+        RecordType.STAFF_RECORDS,
+    ]
+
+    assert tables_holding(name) == set()
+    assert tables_holding(reference) == set()
+    assert tables_holding(CANARY) == set()
+    assert name not in all_logs.text and reference not in all_logs.text
