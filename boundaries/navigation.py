@@ -81,6 +81,12 @@ def _can_use_privacy(user) -> bool:
     return can_use_privacy(user)
 
 
+def _can_manage_legal_holds(user) -> bool:
+    from privacy.permissions import can_manage_legal_holds  # the same rule the legal-hold views enforce
+
+    return can_manage_legal_holds(user)
+
+
 def _signed_in(user) -> bool:
     return user.is_authenticated
 
@@ -171,6 +177,19 @@ NAV_ITEMS: list[NavItem] = [
         "privacy:requests",
         "Requests for a copy, a correction, erasure, restriction or an objection, with their legal due dates.",
         _can_use_privacy,
+    ),
+    # Privacy (docs/retention.md): retention for the DPO; legal holds for the DPO and the safeguarding lead.
+    NavItem(
+        "Retention",
+        "privacy:retention",
+        "What the retention schedule removes in the next 90 days, what legal holds keep, and the nightly runs.",
+        _can_use_privacy,
+    ),
+    NavItem(
+        "Legal holds",
+        "privacy:holds",
+        "Keep a case or a person's records past the retention schedule, for a claim, an inquiry or a request.",
+        _can_manage_legal_holds,
     ),
     NavItem(
         "Change password",

@@ -2,11 +2,17 @@
 
 from django.urls import path
 
+from privacy import holds_views, retention_views
 from privacy.requests import views as requests
 
 app_name = "privacy"
 
 urlpatterns = [
+    # Retention and legal holds (docs/retention.md).
+    path("retention/", retention_views.retention_page, name="retention"),
+    path("holds/", holds_views.hold_list, name="holds"),
+    path("holds/new/", holds_views.hold_new, name="hold_new"),
+    path("holds/<int:pk>/lift/", holds_views.hold_lift, name="hold_lift"),
     # Data subjects' requests (docs/privacy.md).
     path("requests/", requests.request_list_view, name="requests"),
     path("requests/new/", requests.request_new, name="request_new"),

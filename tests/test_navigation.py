@@ -47,6 +47,8 @@ EXPECTED_CARDS = {
     "Audit trail": {"auditor"},
     # Data subjects' requests: privacy.permissions.can_use_privacy (only the Auditor / DPO).
     "Requests from data subjects": {"auditor"},
+    "Retention": {"auditor"},
+    "Legal holds": {"auditor", "safeguarding"},
     "Change password": set(PERSONAS),
     # Signing in: everyone's own second factor; the two-person reset (accounts.permissions).
     "Second factor": set(PERSONAS),

@@ -348,6 +348,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # One beat sends the schedule however many hosts start one (boundaries/beat.py).
 CELERY_BEAT_SCHEDULER = "boundaries.beat:SingleLeaderScheduler"
 
+# Retention (docs/retention.md): the most cases and people one run of the daily job removes or
+# anonymises; outbox rows and audit events go in batches of 50 times this. The rest waits for the next run.
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=200)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

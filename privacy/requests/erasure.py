@@ -5,7 +5,7 @@ audit trail. What may go is removed through the one narrow removal path (audit.r
 run does; records kept under the retention schedule go when the daily run finds them due (docs/retention.md).
 
 KEEP_RULES are the reasons a person's records must be kept; each takes the person and returns
-(code, reason) pairs. A legal hold on the person or on one of their cases is one more rule of this kind.
+(code, reason) pairs: an open case, and a legal hold on the person or on one of their cases.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from cases.models import Case
 from disclosures.models import Attachment, Disclosure, FollowUp
 from people.models import Relationship
 from privacy.models import RightsRequest
+from privacy.retention import held_case_ids, held_service_user_ids, held_staff_ids
 
 SAFEGUARDING_REASON = (
     "An open safeguarding matter involves this person ({refs}). The records must be kept while it is open: "
@@ -35,6 +36,10 @@ OPEN_CASE_REASON = (
 RESTRICTION_REFUSED = (
     "An open safeguarding matter involves this person ({refs}). Its records are still used to protect "
     "another person: UK GDPR Article 18(2)."
+)
+HELD_REASON = (
+    "A legal hold keeps this person's records ({refs}): they may be needed for a claim, an inquiry or an "
+    "investigation. UK GDPR Article 17(3)(e) (legal claims); the hold is reviewed on its review date."
 )
 KEPT_BY_SCHEDULE = (
     "Closed cases about this person are kept for the period in the retention schedule and removed by the "
@@ -71,7 +76,19 @@ def _open_cases(person_key) -> list[tuple[str, str]]:
     return reasons
 
 
-KEEP_RULES: list[Callable[[tuple[str, int]], list[tuple[str, str]]]] = [_open_cases]
+def _legal_hold(person_key) -> list[tuple[str, str]]:
+    """A legal hold on the person, or on a case they are in (docs/retention.md "Legal holds")."""
+    kind, pk = person_key
+    held_people = {"staff": held_staff_ids, "service_user": held_service_user_ids}.get(kind, set)()
+    held_cases = held_case_ids() & set(person_cases(person_key).values_list("pk", flat=True))
+    refs = []
+    if pk in held_people:
+        refs.append("a hold on the person")
+    refs += sorted(Case.objects.filter(pk__in=held_cases).values_list("reference", flat=True))
+    return [("legal_hold", HELD_REASON.format(refs=", ".join(refs)))] if refs else []
+
+
+KEEP_RULES: list[Callable[[tuple[str, int]], list[tuple[str, str]]]] = [_open_cases, _legal_hold]
 
 
 def erasure_keep_reasons(*, person_key: tuple[str, int]) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases.models import Case, TimelineEntry
@@ -175,6 +176,24 @@ def test_erasure_is_refused_while_a_safeguarding_case_is_open_and_the_reason_is_
     assert Case.objects.filter(pk=case.pk).exists()
 
 
+def test_erasure_is_refused_while_a_legal_hold_keeps_the_person_or_one_of_their_cases(org):
+    """CP-08: a legal hold wins over erasure, on the person or on a case they are in."""
+    from privacy.holds import legal_hold_lift, legal_hold_place
+
+    review = timezone.localdate() + datetime.timedelta(days=90)
+    rr = log_request(actor=org.auditor, person=org.colleague, kind=RightsRequest.Kind.ERASURE)
+    assert erasure.erasure_keep_reasons(person_key=rr.person_key) == []
+    hold = legal_hold_place(
+        actor=org.safeguarding.user, staff=org.colleague, reason="Tribunal claim.", review_date=review
+    )
+    reasons = erasure.erasure_keep_reasons(person_key=rr.person_key)
+    assert [code for code, _ in reasons] == ["legal_hold"] and "a hold on the person" in reasons[0][1]
+    rr = erasure.apply_erasure(request=rr, actor=org.auditor)
+    assert rr.status == RightsRequest.Status.REFUSED and "legal hold" in rr.decision_reason
+    legal_hold_lift(hold=hold, actor=org.safeguarding.user, reason="Claim withdrawn.")
+    assert erasure.erasure_keep_reasons(person_key=rr.person_key) == []
+
+
 def test_restriction_is_refused_while_a_safeguarding_case_is_open(org):
     concern_about(org.worker, reporter=org.colleague, at_risk_now=True)
     rr = log_request(actor=org.auditor, person=org.worker, kind=RightsRequest.Kind.RESTRICTION)
@@ -182,17 +201,14 @@ def test_restriction_is_refused_while_a_safeguarding_case_is_open(org):
     assert rr.status == RightsRequest.Status.REFUSED and "Article 18(2)" in rr.decision_reason
 
 
-def test_erasure_removes_unsent_drafts_and_their_history_and_keeps_closed_cases_for_the_schedule(org):
+def test_erasure_removes_unsent_drafts_and_their_history_and_keeps_closed_cases_for_the_schedule(org, monkeypatch):
     draft = DraftDisclosureFactory(reporter=org.worker, narrative="CANARY-draft")
     draft_id = draft.pk
     filed = disclosure_file(reporter=org.worker)  # an open case: kept, and erasure refused for now
     rr = log_request(actor=org.auditor, person=org.worker, kind=RightsRequest.Kind.ERASURE)
     assert erasure.erasure_keep_reasons(person_key=rr.person_key)[0][0] == "open_case"
-    erasure.KEEP_RULES.clear()  # pretend the case has closed: nothing stops erasure
-    try:
-        rr = erasure.apply_erasure(request=rr, actor=org.auditor)
-    finally:
-        erasure.KEEP_RULES.append(erasure._open_cases)
+    monkeypatch.setattr(erasure, "KEEP_RULES", [])  # pretend the case has closed: nothing stops erasure
+    rr = erasure.apply_erasure(request=rr, actor=org.auditor)
     assert rr.status == RightsRequest.Status.PARTLY_GRANTED and "retention" in rr.decision_reason
     assert not Disclosure.objects.filter(pk=draft_id).exists()
     assert not Disclosure.history.filter(id=draft_id).exists()

@@ -8,9 +8,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
+        ("privacy", "0003_daily_retention_schedule"),
         ("people", "0002_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
