@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0004_variation_and_pattern_templates'),
+        ("notifications", "0004_variation_and_pattern_templates"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='template',
-            field=models.CharField(choices=[('case_new', 'New case for the reviewer'), ('case_urgent', 'Urgent case for the safeguarding lead'), ('case_updated', 'New information on a case for the reviewer'), ('disclosure_receipt', 'Receipt for the worker who filed'), ('case_assigned', 'A case was reassigned or escalated to the recipient'), ('case_sign_off', "A case waits for the recipient's closure sign-off"), ('case_closed', 'The case the recipient filed is closed'), ('subject_notice', 'A notice for the subject of a case'), ('subject_replied', 'The subject replied to a notice'), ('daily_digest', 'Daily digest of overdue and due items'), ('report_ready', 'A quarterly report is ready'), ('variation_decided', 'A decision on the plan the recipient put forward'), ('pattern_alert', 'A pattern across cases for the safeguarding lead'), ('role_grant_requested', "A role waits for the recipient's approval"), ('role_granted', "A role was added to the recipient's account"), ('role_grant_approved', 'A role was granted to someone (for the safeguarding lead)'), ('actor_revealed', 'The auditor revealed who acted on a speak-up case (for the guardian)')], max_length=40),
+            model_name="outboxmessage",
+            name="template",
+            field=models.CharField(
+                choices=[
+                    ("case_new", "New case for the reviewer"),
+                    ("case_urgent", "Urgent case for the safeguarding lead"),
+                    ("case_updated", "New information on a case for the reviewer"),
+                    ("disclosure_receipt", "Receipt for the worker who filed"),
+                    ("case_assigned", "A case was reassigned or escalated to the recipient"),
+                    ("case_sign_off", "A case waits for the recipient's closure sign-off"),
+                    ("case_closed", "The case the recipient filed is closed"),
+                    ("subject_notice", "A notice for the subject of a case"),
+                    ("subject_replied", "The subject replied to a notice"),
+                    ("daily_digest", "Daily digest of overdue and due items"),
+                    ("report_ready", "A quarterly report is ready"),
+                    ("variation_decided", "A decision on the plan the recipient put forward"),
+                    ("pattern_alert", "A pattern across cases for the safeguarding lead"),
+                    ("role_grant_requested", "A role waits for the recipient's approval"),
+                    ("role_granted", "A role was added to the recipient's account"),
+                    ("role_grant_approved", "A role was granted to someone (for the safeguarding lead)"),
+                    ("actor_revealed", "The auditor revealed who acted on a speak-up case (for the guardian)"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
