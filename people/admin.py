@@ -10,11 +10,12 @@ case workflow, so administrators may look it up but not change it (docs/imports.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from audit.services import audit_record
 from core.admin_access import AdministratorAdminMixin, ReadOnlyAdministratorAdminMixin
 from people.imports import (
     SERVICE_USER_COLUMNS,
@@ -267,31 +268,55 @@ class AssignmentAdmin(NoDeleteMixin, AdministratorAdminMixin, admin.ModelAdmin):
 
 @admin.register(Relationship)
 class RelationshipAdmin(ReadOnlyAdministratorAdminMixin, admin.ModelAdmin):
-    """Who has declared a relationship with whom, and whether it is open: enough to explain a refused
-    assignment. The kind, when it began and the arrangement are case content, so they are not shown
-    (DESIGN §1, AC-07); the case workflow writes this register."""
+    """What the key-worker check needs and nothing more (people.selectors.relationship_blocking_assignment):
+    which worker has an open declared relationship with which service user or carer, enough to explain a
+    refused assignment. Relationships between colleagues are never shown here (nor a closed one): they
+    play no part in assignments, and they are often the content of a restricted case (seed 002 §10.4).
+    The kind, when it began, the arrangement and the dates are case content, so they are not shown either
+    (DESIGN §1, AC-07). Each look at the list or at one entry is an audit event; the case workflow writes
+    this register."""
 
-    fields = [
-        "staff",
-        "counterpart",
-        "service_user",
-        "carer",
-        "colleague",
-        "partner_agency",
-        "status",
-        "declared_date",
-        "next_review_date",
-    ]
-    list_display = ["staff", "counterpart", "counterpart_label", "status", "declared_date", "next_review_date"]
-    list_filter = ["status", "counterpart"]
+    fields = ["staff", "counterpart", "service_user", "carer", "status"]
+    readonly_fields = fields
+    list_display = ["staff", "counterpart", "counterpart_label", "status"]
+    list_filter = ["counterpart"]
     search_fields = [
         "staff__staff_number",
         "staff__user__last_name",
         "service_user__reference",
         "carer__service_user__reference",
     ]
-    list_select_related = ["staff__user", "service_user", "carer__service_user", "colleague__user"]
+    list_select_related = ["staff__user", "service_user", "carer__service_user"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status__in=Relationship.OPEN_STATUSES)
+            .filter(Q(service_user__isnull=False) | Q(carer__isnull=False))
+        )
 
     @admin.display(description="With")
     def counterpart_label(self, relationship):
         return relationship.counterpart_label
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        audit_record(
+            action="people.relationships.viewed",
+            actor=request.user,
+            detail={"where": "admin", "search": request.GET.get("q", "")[:100]},
+        )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            audit_record(
+                action="people.relationship.viewed",
+                actor=request.user,
+                object_type="people.relationship",
+                object_id=object_id,
+                detail={"where": "admin"},
+            )
+        return response
