@@ -124,7 +124,9 @@ def test_the_sensitive_views_are_listed_and_exist():
     for name in settings.REAUTHENTICATION_REQUIRED:
         kwargs = (
             {"pk": 1}
-            if name.startswith(("reporting:download", "accounts:mfa_reset_decide", "accounts:role_grant_decide"))
+            if name.startswith(
+                ("reporting:download", "accounts:mfa_reset_decide", "accounts:role_grant_decide", "privacy:audit")
+            )
             else {}
         )
         args = [1] if name in ("admin:auth_user_change", "admin:auth_user_password_reset_link") else []

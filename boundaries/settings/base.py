@@ -183,6 +183,7 @@ REAUTHENTICATION_REQUIRED = {
     "accounts:mfa_reset_decide": ["POST"],
     "accounts:role_grant_decide": ["POST"],
     "admin:auth_user_password_reset_link": ["POST"],
+    "privacy:audit_actor_reveal": ["POST"],
 }
 # Failed sign-ins are throttled per account and per address by accounts.throttle (a growing wait);
 # allauth's own fixed-window limits stay on for everything else.
