@@ -151,6 +151,11 @@ class UserAdmin(AdministratorAdminMixin, DjangoUserAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a leaver is made inactive; their account stays for the history
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            services.account_email_changed(user=obj, previous=form.initial.get("email") or "", actor=request.user)
+
     def save_related(self, request, form, formsets, change):
         """Roles go through accounts.services.roles_change: removals and the Worker role at once, every
         other role as a request for a second person. Each change is audited (AU-01), by role name only."""

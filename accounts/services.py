@@ -298,3 +298,25 @@ def password_reset_link_send(*, user, actor) -> None:
         raise ValidationError("This account is inactive or has no e-mail address: there is nowhere to send a link.")
     audit_record(action="accounts.password.reset_link_sent", actor=actor, obj=user)
     transaction.on_commit(lambda: password_reset_email_send.delay(user.pk), robust=True)
+
+
+def account_email_changed(*, user, previous: str, actor) -> None:
+    """An administrator changed someone's e-mail address: audited, and the previous address is told, so a
+    reset link sent to a new address the person does not own cannot go unnoticed (docs/security.md)."""
+    audit_record(action="accounts.email.changed", actor=actor, obj=user, detail={"had_address": bool(previous)})
+    if previous:
+        transaction.on_commit(lambda: _tell_previous_address(address=previous), robust=True)
+
+
+def _tell_previous_address(*, address: str) -> None:
+    send_mail(
+        subject=f"The e-mail address on your {settings.ORGANISATION_NAME} Boundaries account was changed",
+        message=(
+            "Hello,\n\n"
+            "An administrator changed the e-mail address on your Boundaries account, so messages and password "
+            "reset links now go to another address.\n\n"
+            "If you did not ask for this, tell your safeguarding lead or IT at once.\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[address],
+    )

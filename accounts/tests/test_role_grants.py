@@ -240,3 +240,19 @@ def test_the_reset_link_button_is_not_for_a_superuser_without_the_role(client, o
     response = client.post(reverse("admin:auth_user_password_reset_link", args=[org.hr.user.pk]))
     assert response.status_code == 302 and reverse("admin:login") in response["Location"]
     assert not mail.outbox
+
+
+def test_changing_someones_address_is_audited_and_the_old_address_told(client, org, django_capture_on_commit_callbacks):
+    """A reset link goes to the person's own address; an administrator who changes the address first is
+    recorded, and the person hears of it at the address they had."""
+    hr = org.hr.user
+    old = hr.email
+    client.force_login(org.administrator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:auth_user_change", args=[hr.pk]),
+            _account_form(hr, [Role.WORKER, Role.HR], email="someone-else@example.org"),
+        )
+    assert response.status_code == 302
+    assert AuditEvent.objects.get(action="accounts.email.changed").actor == org.administrator
+    assert [m.to for m in mail.outbox] == [[old]]
