@@ -119,7 +119,7 @@ class UserAdmin(AdministratorAdminMixin, DjangoUserAdmin):
     def get_urls(self):
         own = [
             path(
-                "<id>/password-reset-link/",
+                "<int:id>/password-reset-link/",
                 self.admin_site.admin_view(self.password_reset_link_view),
                 name="auth_user_password_reset_link",
             )
