@@ -86,13 +86,16 @@ def case_lessons_list_for(user) -> QuerySet[Case]:
 
     The review covers the whole organisation's closed cases, so the scope is wider than the lead's
     queue, but the same exclusions as every other list apply (_without_conflicts): never a case about
-    the lead, raised by them or about a close colleague; and no restricted case at all, since its
-    content stays with the people in it. Case content: the caller audits the read.
+    the lead, raised by them or about a close colleague; no restricted case at all, since its content
+    stays with the people in it; and a speak-up case only for a lead who is also the speak-up guardian.
+    Case content: the caller audits the read.
     """
     staff = staff_for(user)
     if staff is None or not has_role(user, Role.SAFEGUARDING_LEAD):
         return Case.objects.none()
     closed = Case.objects.filter(status=Case.Status.CLOSED, is_restricted=False).exclude(lessons="")
+    if not has_role(user, Role.SPEAK_UP_GUARDIAN):
+        closed = closed.filter(is_speak_up=False)  # DESIGN §6: speak-up cases are the guardian's alone
     ids = _without_conflicts(closed, staff=staff).values("pk")
     return Case.objects.filter(pk__in=ids)
 

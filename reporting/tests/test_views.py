@@ -1,6 +1,7 @@
 """Access to /reports/ and its files (AC-01, AC-02, AC-11), audited downloads (AU-01), lessons review."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -227,6 +228,17 @@ def test_the_lessons_page_leaves_out_cases_about_the_lead_or_a_close_colleague(c
     client.force_login(other.user)
     page = client.get(reverse("reporting:lessons"), {"period": "2026-Q2"})
     assert b"CANARY-LESSON-ABOUT-THE-LEAD" in page.content
+
+
+def test_the_lessons_of_a_speak_up_case_are_for_a_lead_who_is_also_the_guardian(client, org, dataset):
+    """DESIGN §6: only the guardian sees a speak-up case, its lessons included."""
+    dataset.c2.lessons = "CANARY-SPEAK-UP-LESSON"
+    dataset.c2.is_speak_up = True
+    dataset.c2.save()
+    client.force_login(org.safeguarding.user)
+    assert b"CANARY-SPEAK-UP-LESSON" not in client.get(reverse("reporting:lessons"), {"period": "2026-Q2"}).content
+    org.safeguarding.user.groups.add(Group.objects.get(name=Role.SPEAK_UP_GUARDIAN))
+    assert b"CANARY-SPEAK-UP-LESSON" in client.get(reverse("reporting:lessons"), {"period": "2026-Q2"}).content
 
 
 def test_lessons_approved_after_a_report_was_compiled_offer_the_lead_a_new_revision(
