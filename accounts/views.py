@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import MfaResetRequestForm, PasswordChangeForm, SetPasswordForm
-from accounts.models import MfaReset
-from accounts.permissions import can_handle_mfa_resets
+from accounts.models import MfaReset, RoleGrant
+from accounts.permissions import can_decide_role_grant, can_handle_mfa_resets, can_see_role_grants
 from accounts.policy import mfa_enrolled
 from audit.services import audit_record
 
@@ -151,3 +151,36 @@ def mfa_reset_decide(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("accounts:mfa_resets")
+
+
+def role_grants(request):
+    """Roles waiting for a second person (core.roles.GRANT_APPROVER): a safeguarding lead approves, or a
+    second administrator for the Administrator role. Administrators ask for them in the admin."""
+    if not can_see_role_grants(request.user):
+        raise Http404
+    pending = [
+        (grant, can_decide_role_grant(request.user, grant))
+        for grant in RoleGrant.objects.filter(status=RoleGrant.Status.REQUESTED).select_related("user", "requested_by")
+    ]
+    decided = RoleGrant.objects.exclude(status=RoleGrant.Status.REQUESTED).select_related(
+        "user", "requested_by", "decided_by"
+    )[:30]
+    return render(request, "accounts/role_grants.html", {"pending": pending, "decided": decided})
+
+
+@require_POST
+def role_grant_decide(request, pk):
+    if not can_see_role_grants(request.user):
+        raise Http404
+    grant = get_object_or_404(RoleGrant, pk=pk)
+    who = grant.user.get_full_name() or grant.user.username
+    try:
+        if request.POST.get("decision") == "approve":
+            services.role_grant_approve(grant=grant, actor=request.user)
+            messages.success(request, f"{who} now has the {grant.role_label} role; they have been e-mailed.")
+        else:
+            services.role_grant_refuse(grant=grant, actor=request.user)
+            messages.success(request, f"The request for {who} to have the {grant.role_label} role was turned down.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("accounts:role_grants")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from audit.filters import AuditEventFilter
 from audit.permissions import can_read_audit_trail
-from audit.selectors import audit_event_list_for
+from audit.selectors import HIDDEN_ACTOR_LABEL, audit_event_list_for
 from audit.services import audit_record
 from core.spreadsheets import spreadsheet_safe
 
@@ -53,7 +53,13 @@ def event_list(request):
         actor=request.user,
         detail={"filters": events.applied(), "page": page.number if page else None},
     )
-    context = {"filter": events, "page": page, "rows": rows, "export_query": request.GET.urlencode()}
+    context = {
+        "filter": events,
+        "page": page,
+        "rows": rows,
+        "export_query": request.GET.urlencode(),
+        "hidden_actor_label": HIDDEN_ACTOR_LABEL,
+    }
     return render(request, "audit/event_list.html", context)
 
 
@@ -74,7 +80,7 @@ def event_export(request):
         row = [
             event.occurred_at.astimezone(datetime.UTC).isoformat(),
             event.occurred_at.astimezone(london).isoformat(),
-            event.actor.username if event.actor else "",
+            HIDDEN_ACTOR_LABEL if event.actor_hidden else (event.actor.username if event.actor else ""),
             event.action,
             event.object_type,
             event.object_id,

@@ -213,6 +213,13 @@ NAV_ITEMS: list[NavItem] = [
         "Someone lost their phone or key: ask for a reset, or approve a colleague's request.",
         _any_role(Role.SAFEGUARDING_LEAD, Role.ADMINISTRATOR),
     ),
+    # Roles that read cases, reports or the audit trail need a second person (accounts.permissions).
+    NavItem(
+        "Roles waiting for approval",
+        "accounts:role_grants",
+        "A role an administrator asked for someone is added only once a second person approves it.",
+        _any_role(Role.SAFEGUARDING_LEAD, Role.ADMINISTRATOR),
+    ),
 ]
 
 

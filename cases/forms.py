@@ -333,9 +333,15 @@ class SubjectNoticeForm(CaseForm):
     told = forms.CharField(
         label="What they were told",
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="They will read exactly this text. Do not name the person who raised it.",
+        help_text="They will read exactly this text. Do not name the person who raised it, nor anyone who "
+        "would give them away.",
     )
     told_date = forms.DateField(label="When", required=False, widget=DateInput, help_text="Leave blank for today.")
+    names_checked = forms.BooleanField(
+        label="The names may stay",
+        required=False,
+        help_text="Tick only if the text names colleagues and none of them tells who raised the concern.",
+    )
 
     def setup(self):
         self.fields["subject"].queryset = staff_concerned(case=self.case).select_related("user", "team")

@@ -5,8 +5,12 @@ service-user references, policies, categories; no access to case content).
   user holding the Administrator role gets in. `is_staff` plays no part, and a superuser without the
   role gets nothing (AC-07).
 - `AdministratorAdminMixin` goes first in every ModelAdmin and inline, so each one answers view,
-  add, change and delete from the same role. A ModelAdmin without it falls back to Django's model
-  permissions, which no role group holds: deny by default.
+  add, change and delete from the same role. Superuser status therefore adds nothing: Django's
+  model permissions, which a superuser holds and no role group does, are never asked. A ModelAdmin
+  registered without the mixin (a third-party app's, such as django-celery-beat's) is made
+  read-only for administrators when it is registered (`BoundariesAdminSite.register`), inlines too;
+  an app that wants more re-registers the model with its own ModelAdmin (notifications/admin.py
+  does so for the Celery-beat schedules, with every change audited).
 - The admin has no log-in page of its own: it sends people to the site's one log-in page, and a
   signed-in user without the role gets 403.
 """
@@ -37,6 +41,10 @@ class BoundariesAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return is_administrator(request.user)
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every ModelAdmin answers from the Administrator role (read-only unless it says otherwise)."""
+        super().register(model_or_iterable, administrator_only(admin_class or admin.ModelAdmin), **options)
 
     @method_decorator(never_cache)
     @login_not_required
@@ -82,3 +90,14 @@ class ReadOnlyAdministratorAdminMixin(AdministratorAdminMixin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def administrator_only(admin_class):
+    """The ModelAdmin (or inline) class as it is if it asks the Administrator role already, otherwise the
+    same class made read-only for administrators, its inlines too (deny by default, AC-07)."""
+    if not issubclass(admin_class, AdministratorAdminMixin):
+        admin_class = type(admin_class.__name__, (ReadOnlyAdministratorAdminMixin, admin_class), {})
+    inlines = [administrator_only(inline) for inline in getattr(admin_class, "inlines", [])]
+    if inlines != list(getattr(admin_class, "inlines", [])):
+        admin_class = type(admin_class.__name__, (admin_class,), {"inlines": inlines})
+    return admin_class

@@ -22,7 +22,7 @@ def seed_reports(ctx: DemoContext) -> str:
     lead = get_user_model().objects.get(username="safeguarding")
     latest = Quarter.containing(ANCHOR_DATE).previous()  # the demo's history ends at the anchor date
     approved = 0
-    for case in lessons_for_review(quarter=latest):
+    for case in lessons_for_review(user=lead, quarter=latest):
         lesson_review_save(case=case, decision=LessonReview.Decision.APPROVED, text="", actor=lead)
         approved += 1
     for quarter in (latest.previous(), latest):

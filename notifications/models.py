@@ -28,6 +28,22 @@ class OutboxMessage(models.Model):
         REPORT_READY = "report_ready", "A quarterly report is ready"
         VARIATION_DECIDED = "variation_decided", "A decision on the plan the recipient put forward"
         PATTERN_ALERT = "pattern_alert", "A pattern across cases for the safeguarding lead"
+        ROLE_GRANT_REQUESTED = "role_grant_requested", "A role waits for the recipient's approval"
+        ROLE_GRANTED = "role_granted", "A role was added to the recipient's account"
+        ROLE_GRANT_APPROVED = "role_grant_approved", "A role was granted to someone (for the safeguarding lead)"
+        ACTOR_REVEALED = "actor_revealed", "The auditor revealed who acted on a speak-up case (for the guardian)"
+
+    # Messages whose recipient is a party to a concern: the person it is about (a notice, a decision on
+    # their plan) or the person who raised it (a receipt, the closing summary). Who received one of
+    # these is itself case content, so the outbox admin never shows it (docs/notifications.md).
+    PARTY_TEMPLATES = frozenset(
+        {
+            Template.SUBJECT_NOTICE,
+            Template.VARIATION_DECIDED,
+            Template.DISCLOSURE_RECEIPT,
+            Template.CASE_CLOSED,
+        }
+    )
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

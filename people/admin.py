@@ -1,5 +1,6 @@
 """The admin for the organisation's people (DESIGN §1 "Administrator": accounts, teams, service-user
-references; no case content). Who may use it is decided in core/admin_access.py.
+references; no case content). Who may use it is decided in core/admin_access.py. Accounts and their
+roles are in accounts/admin.py.
 
 Staff, service users, assignments and relationships are never deleted here: leavers are made
 inactive (their history stays), assignments are ended, and the relationships register belongs to the
@@ -8,16 +9,11 @@ case workflow, so administrators may look it up but not change it (docs/imports.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
 
 from audit.services import audit_record
 from core.admin_access import AdministratorAdminMixin, ReadOnlyAdministratorAdminMixin
@@ -30,8 +26,6 @@ from people.imports import (
 )
 from people.models import Assignment, CarerOrRelative, Relationship, ServiceUser, StaffMember, Team
 from people.services import assignment_create, assignment_end, assignment_refusal, staff_line_manager_error, staff_save
-
-User = get_user_model()
 
 
 class NoDeleteMixin:
@@ -274,120 +268,55 @@ class AssignmentAdmin(NoDeleteMixin, AdministratorAdminMixin, admin.ModelAdmin):
 
 @admin.register(Relationship)
 class RelationshipAdmin(ReadOnlyAdministratorAdminMixin, admin.ModelAdmin):
-    """Who has declared a relationship with whom, and whether it is open: enough to explain a refused
-    assignment. The kind, when it began and the arrangement are case content, so they are not shown
-    (DESIGN §1, AC-07); the case workflow writes this register."""
+    """What the key-worker check needs and nothing more (people.selectors.relationship_blocking_assignment):
+    which worker has an open declared relationship with which service user or carer, enough to explain a
+    refused assignment. Relationships between colleagues are never shown here (nor a closed one): they
+    play no part in assignments, and they are often the content of a restricted case (seed 002 §10.4).
+    The kind, when it began, the arrangement and the dates are case content, so they are not shown either
+    (DESIGN §1, AC-07). Each look at the list or at one entry is an audit event; the case workflow writes
+    this register."""
 
-    fields = [
-        "staff",
-        "counterpart",
-        "service_user",
-        "carer",
-        "colleague",
-        "partner_agency",
-        "status",
-        "declared_date",
-        "next_review_date",
-    ]
-    list_display = ["staff", "counterpart", "counterpart_label", "status", "declared_date", "next_review_date"]
-    list_filter = ["status", "counterpart"]
+    fields = ["staff", "counterpart", "service_user", "carer", "status"]
+    readonly_fields = fields
+    list_display = ["staff", "counterpart", "counterpart_label", "status"]
+    list_filter = ["counterpart"]
     search_fields = [
         "staff__staff_number",
         "staff__user__last_name",
         "service_user__reference",
         "carer__service_user__reference",
     ]
-    list_select_related = ["staff__user", "service_user", "carer__service_user", "colleague__user"]
+    list_select_related = ["staff__user", "service_user", "carer__service_user"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status__in=Relationship.OPEN_STATUSES)
+            .filter(Q(service_user__isnull=False) | Q(carer__isnull=False))
+        )
 
     @admin.display(description="With")
     def counterpart_label(self, relationship):
         return relationship.counterpart_label
 
-
-# --- accounts and roles ---------------------------------------------------------------------------
-
-admin.site.unregister(User)
-admin.site.unregister(Group)
-
-
-@admin.register(User)
-class UserAdmin(AdministratorAdminMixin, DjangoUserAdmin):
-    """Accounts and their roles. Superuser and staff flags and per-user permissions are left out:
-    access here is decided by role alone (DESIGN §1)."""
-
-    list_display = ["username", "first_name", "last_name", "email", "is_active", "roles"]
-    list_filter = ["is_active", "groups"]
-    search_fields = ["username", "first_name", "last_name", "email", "staff__staff_number"]
-    fieldsets = [
-        (None, {"fields": ["username", "password"]}),
-        ("Personal details", {"fields": ["first_name", "last_name", "email"]}),
-        (
-            "Access",
-            {
-                "fields": ["is_active", "groups"],
-                "description": "Roles decide what someone can do. Untick “Active” for a leaver instead of deleting.",
-            },
-        ),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
-    ]
-    add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["username", "usable_password", "password1", "password2"]}),
-    ]
-    readonly_fields = ["last_login", "date_joined"]
-    filter_horizontal = ["groups"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "groups":
-            kwargs["label"] = "Roles"
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    @admin.display(description="Roles")
-    def roles(self, user):
-        return ", ".join(group.name for group in user.groups.all())
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # a leaver is made inactive; their account stays for the history
-
-    def save_related(self, request, form, formsets, change):
-        """Role changes are security events: each one is audited (AU-01), by role name only."""
-        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
-        super().save_related(request, form, formsets, change)
-        after = set(form.instance.groups.values_list("name", flat=True))
-        if before != after:
-            audit_record(
-                action="accounts.roles.changed",
-                actor=request.user,
-                obj=form.instance,
-                detail={"added": sorted(after - before), "removed": sorted(before - after)},
-            )
-
-
-@admin.register(Group)
-class RoleAdmin(ReadOnlyAdministratorAdminMixin, DjangoGroupAdmin):
-    """The roles are fixed (core/roles.py); membership is changed on each account's page."""
-
-    list_display = ["name", "member_count"]
-    fields = ["name", "members"]
-    readonly_fields = ["name", "members"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_member_count=Count("user"))
-
-    @admin.display(description="Members", ordering="_member_count")
-    def member_count(self, group):
-        return group._member_count
-
-    @admin.display(description="Members")
-    def members(self, group):
-        users = group.user_set.order_by("last_name", "first_name", "username")
-        return (
-            format_html_join(
-                "\n",
-                '<div><a href="{}">{}</a></div>',
-                ((reverse("admin:auth_user_change", args=[u.pk]), u.get_full_name() or u.username) for u in users),
-            )
-            or "Nobody yet."
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        audit_record(
+            action="people.relationships.viewed",
+            actor=request.user,
+            detail={"where": "admin", "search": request.GET.get("q", "")[:100]},
         )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            audit_record(
+                action="people.relationship.viewed",
+                actor=request.user,
+                object_type="people.relationship",
+                object_id=object_id,
+                detail={"where": "admin"},
+            )
+        return response

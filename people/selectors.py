@@ -1,3 +1,5 @@
+import re
+
 from django.db.models import Q, QuerySet
 
 from people.models import Relationship, ServiceUser, StaffMember
@@ -64,3 +66,32 @@ def relationship_mirror(*, relationship: Relationship) -> Relationship | None:
         .order_by("pk")
         .first()
     )
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def _words(text: str) -> str:
+    """The text as lower-case words separated by single spaces, padded: " sam o'neil said "."""
+    return " " + " ".join(_WORD.findall(text.casefold())) + " "
+
+
+def staff_named_in(*, text: str, exclude: set[int] = frozenset()) -> list[str]:
+    """The full names of staff that appear in the text as whole words, in the order of the text.
+
+    For a check before text reaches someone who must not learn who did what (a subject notice,
+    DESIGN §6): it asks about *every* member of staff, past or present, so its answer says nothing
+    about which of them played which part. Names, never usernames ("worker" is a word, not a
+    person); first and last name together, so a lone "Reed" or "Sam" is not taken for a person.
+    """
+    haystack = _words(text)
+    found: dict[str, int] = {}
+    names = StaffMember.objects.exclude(pk__in=exclude).values_list("user__first_name", "user__last_name")
+    for first, last in names.iterator(chunk_size=2000):
+        name = _words(f"{first} {last}")
+        if len(name.split()) < 2:
+            continue
+        position = haystack.find(name)
+        if position >= 0:
+            found.setdefault(f"{first} {last}".strip(), position)
+    return sorted(found, key=found.get)

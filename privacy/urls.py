@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from privacy import holds_views, retention_views
+from privacy import holds_views, retention_views, views
 from privacy.requests import views as requests
 
 app_name = "privacy"
@@ -28,4 +28,6 @@ urlpatterns = [
     path("requests/<int:pk>/copy/download/", requests.sar_download, name="sar_download"),
     path("requests/<int:pk>/copy/<str:item_key>/", requests.sar_record, name="sar_record"),
     path("who-looked/", requests.who_looked_view, name="who_looked"),
+    # The audit trail: revealing who raised a speak-up concern (docs/security.md "Insiders").
+    path("audit/<int:pk>/reveal/", views.audit_actor_reveal, name="audit_actor_reveal"),
 ]

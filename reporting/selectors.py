@@ -38,6 +38,7 @@ from cases.models import (
     RiskBand,
     VariationDecision,
 )
+from cases.selectors import case_lessons_list_for
 from disclosures.models import Disclosure
 from people.models import StaffMember, Team
 from policies.models import BoundaryCategory, DisclosureKind, Priority, StatutoryPrompt
@@ -129,17 +130,13 @@ def lessons_sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def lessons_for_review(*, quarter: Quarter) -> QuerySet[Case]:
-    """Closed cases of the quarter with lessons written, and their review if any (restricted cases
-    are left out: their content stays with the people in them). Case content: audit the read."""
+def lessons_for_review(*, user, quarter: Quarter) -> QuerySet[Case]:
+    """Closed cases of the quarter with lessons this safeguarding lead may review, and their review if
+    any: cases.selectors.case_lessons_list_for (the same conflict exclusions as every list, no
+    restricted case). Case content: audit the read."""
     return (
-        Case.objects.filter(
-            closed_at__gte=quarter.start_at,
-            closed_at__lt=quarter.end_at,
-            status=Case.Status.CLOSED,
-            is_restricted=False,
-        )
-        .exclude(lessons="")
+        case_lessons_list_for(user)
+        .filter(closed_at__gte=quarter.start_at, closed_at__lt=quarter.end_at)
         .select_related("category", "lesson_review")
         .order_by("closed_at", "pk")
     )

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.services import audit_record
-from cases.models import Case
+from cases.selectors import case_lessons_list_for
 from reporting.forms import LessonPeriodForm, LessonReviewForm, ReportRequestForm
 from reporting.models import QuarterlyReport
 from reporting.permissions import (
@@ -151,7 +151,7 @@ def lessons(request):
         raise Http404
     period_form = LessonPeriodForm(request.GET or None)
     quarter = period_form.quarter()
-    cases = list(lessons_for_review(quarter=quarter))
+    cases = list(lessons_for_review(user=request.user, quarter=quarter))
     items = []
     for case in cases:  # the closed cases of one quarter that have lessons: a short list
         review = getattr(case, "lesson_review", None)
@@ -185,10 +185,7 @@ def lesson_review(request):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(back)
-    case = get_object_or_404(
-        Case.objects.filter(status=Case.Status.CLOSED, is_restricted=False).exclude(lessons=""),
-        pk=form.cleaned_data["case"],
-    )
+    case = get_object_or_404(case_lessons_list_for(request.user), pk=form.cleaned_data["case"])
     lesson_review_save(
         case=case, decision=form.cleaned_data["decision"], text=form.cleaned_data["text"], actor=request.user
     )

@@ -53,6 +53,7 @@ EXPECTED_CARDS = {
     # Signing in: everyone's own second factor; the two-person reset (accounts.permissions).
     "Second factor": set(PERSONAS),
     "Reset a second factor": {"safeguarding", "administrator"},
+    "Roles waiting for approval": {"safeguarding", "administrator"},
 }
 
 

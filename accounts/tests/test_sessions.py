@@ -123,9 +123,19 @@ def test_the_sensitive_views_are_listed_and_exist():
     """AS-11: every URL name in REAUTHENTICATION_REQUIRED resolves (a rename cannot silently drop it)."""
     for name in settings.REAUTHENTICATION_REQUIRED:
         kwargs = (
-            {"pk": 1} if name.startswith(("reporting:download", "accounts:mfa_reset_decide", "privacy:sar")) else {}
+            {"pk": 1}
+            if name.startswith(
+                (
+                    "reporting:download",
+                    "accounts:mfa_reset_decide",
+                    "accounts:role_grant_decide",
+                    "privacy:audit",
+                    "privacy:sar",
+                )
+            )
+            else {}
         )
-        args = [1] if name in ("admin:auth_user_change", "admin:auth_user_password_change") else []
+        args = [1] if name in ("admin:auth_user_change", "admin:auth_user_password_reset_link") else []
         assert reverse(name, args=args or None, kwargs=kwargs or None)
     assert settings.ACCOUNT_REAUTHENTICATION_TIMEOUT == 600
 

@@ -1,8 +1,11 @@
+import hashlib
+
 import pytest
 from django.contrib import admin
 from django.db import DatabaseError, connection, transaction
 
 from audit.models import AuditEvent
+from audit.receivers import unknown_username_mark
 from audit.services import audit_record
 
 
@@ -19,6 +22,23 @@ def test_each_request_writes_its_id_on_its_events_and_returns_it_in_a_header(cli
     response = client.post("/accounts/login/", {"login": "worker", "password": "wrong password here"})
     event = AuditEvent.objects.get(action="accounts.login.failed")
     assert event.request_id and event.request_id == response["X-Request-ID"]
+
+
+def test_an_unknown_username_is_kept_only_as_a_keyed_mark(client, org, settings):
+    """AU-02, AU-06: a failed log-in with an unknown name stores neither the name nor an unsalted hash of
+    it (a password typed into the name box would fall to a dictionary); repeats share one mark, and the
+    mark depends on the server's secret."""
+    typed = "Summer2026!"
+    client.post("/accounts/login/", {"login": typed, "password": "wrong password here"})
+    client.post("/accounts/login/", {"login": typed, "password": "wrong password again"})
+    first, second = AuditEvent.objects.filter(action="accounts.login.failed").order_by("pk")
+    stored = str(first.detail)
+    assert typed not in stored
+    assert hashlib.sha256(typed.encode()).hexdigest() not in stored
+    assert first.detail == second.detail == {"username_hmac": first.detail["username_hmac"]}
+    assert len(first.detail["username_hmac"]) == 16
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert unknown_username_mark(typed) != first.detail["username_hmac"]
 
 
 def test_audit_events_are_not_in_the_admin():

@@ -185,12 +185,14 @@ REAUTHENTICATION_REQUIRED = {
     "reporting:download_xlsx": "*",
     "admin:auth_user_change": ["POST"],
     "admin:auth_user_add": ["POST"],
-    "admin:auth_user_password_change": ["POST"],
     "accounts:mfa_resets": ["POST"],
     "accounts:mfa_reset_decide": ["POST"],
     # The subject-access copy holds everything about a person (docs/privacy.md).
     "privacy:sar_release": ["POST"],
     "privacy:sar_download": "*",
+    "accounts:role_grant_decide": ["POST"],
+    "admin:auth_user_password_reset_link": ["POST"],
+    "privacy:audit_actor_reveal": ["POST"],
 }
 # Failed sign-ins are throttled per account and per address by accounts.throttle (a growing wait);
 # allauth's own fixed-window limits stay on for everything else.

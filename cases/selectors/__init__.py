@@ -45,6 +45,7 @@ from cases.selectors.reminders import DigestCounts, digest_context, digest_count
 from cases.selectors.risk import case_current_assessment, case_current_band, risk_band_for
 from cases.selectors.visibility import (
     case_is_visible_to,
+    case_lessons_list_for,
     case_list_for,
     case_queue_for,
     case_timeline,
@@ -80,6 +81,7 @@ __all__ = [
     "case_gifts_undecided",
     "case_history",
     "case_is_visible_to",
+    "case_lessons_list_for",
     "case_list_for",
     "case_needs_sign_off",
     "case_prompts_raised",

@@ -109,16 +109,20 @@ def case_exclusions(*, case: Case) -> dict[int, str]:
     return excluded
 
 
-def reviewer_refusal(*, case: Case, staff: StaffMember) -> str | None:
-    """Why this person may not review (or be shown) this case, in words; None if they may."""
+def reviewer_refusal(*, case: Case, staff: StaffMember, consequence: str = "cannot take this case") -> str | None:
+    """Why this person may not review (or be shown) this case, in words; None if they may.
+
+    The reason follows the person's name ("Sam Reed is the subject of this concern, so they cannot
+    take this case."), so every reason in exclusions_for reads as a sentence about one person.
+    """
     why = why_not_reviewer(staff, case_exclusions(case=case))
-    if why:
-        return f"{staff.full_name} cannot take this case: they {why}."
-    above = {m.pk: m for m in staff_managers_above(staff=staff)}
-    for subject in case.subjects.all():
-        if subject.pk in above:
+    if not why:
+        above = {m.pk: m for m in staff_managers_above(staff=staff)}
+        if any(subject.pk in above for subject in case.subjects.all()):
             # AC-05: a concern never reaches someone the subject manages.
-            return f"{staff.full_name} cannot take this case: they are managed by someone it is about."
+            why = "is managed by someone it is about"
+    if why:
+        return f"{staff.full_name} {why}, so they {consequence}."
     return None
 
 

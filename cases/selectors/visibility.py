@@ -64,16 +64,40 @@ def case_list_for(user) -> QuerySet[Case]:
     if has_role(user, Role.HR):
         # DESIGN §6: HR sees a case only once it is referred for disciplinary investigation.
         visible |= Q(hr_referred_at__isnull=False)
+    ids = _without_conflicts(Case.objects.filter(visible), staff=staff).values("pk")
+    return Case.objects.filter(pk__in=ids).select_related("category", "reviewer__user", "team")
+
+
+def _without_conflicts(cases: QuerySet[Case], *, staff: StaffMember) -> QuerySet[Case]:
+    """The exclusions every list applies whatever the role (AC-05, AC-06): a restricted case unless
+    restricted to this person; a case about them or raised by them; a case about a close colleague
+    unless they review it."""
     conflicted = staff_close_colleagues(staff=staff)
-    ids = (
-        Case.objects.filter(visible)
-        .filter(Q(is_restricted=False) | Q(restricted_to=staff))
+    return (
+        cases.filter(Q(is_restricted=False) | Q(restricted_to=staff))
         .exclude(subjects=staff)
         .exclude(disclosures__reporter=staff)
         .exclude(Q(subjects__in=conflicted) & ~Q(reviewer=staff))
-        .values("pk")
     )
-    return Case.objects.filter(pk__in=ids).select_related("category", "reviewer__user", "team")
+
+
+def case_lessons_list_for(user) -> QuerySet[Case]:
+    """Closed cases whose lessons this safeguarding lead may review for training (docs/reporting.md).
+
+    The review covers the whole organisation's closed cases, so the scope is wider than the lead's
+    queue, but the same exclusions as every other list apply (_without_conflicts): never a case about
+    the lead, raised by them or about a close colleague; no restricted case at all, since its content
+    stays with the people in it; and a speak-up case only for a lead who is also the speak-up guardian.
+    Case content: the caller audits the read.
+    """
+    staff = staff_for(user)
+    if staff is None or not has_role(user, Role.SAFEGUARDING_LEAD):
+        return Case.objects.none()
+    closed = Case.objects.filter(status=Case.Status.CLOSED, is_restricted=False).exclude(lessons="")
+    if not has_role(user, Role.SPEAK_UP_GUARDIAN):
+        closed = closed.filter(is_speak_up=False)  # DESIGN §6: speak-up cases are the guardian's alone
+    ids = _without_conflicts(closed, staff=staff).values("pk")
+    return Case.objects.filter(pk__in=ids)
 
 
 def case_is_visible_to(user, case: Case) -> bool:

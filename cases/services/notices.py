@@ -15,14 +15,11 @@ from cases.models import (
 )
 from cases.permissions import can_reply_to_notice
 from cases.selectors import staff_concerned
-from cases.services.base import _link, _lock, _require, _require_move, _save, _today, timeline_add
+from cases.services.base import CaseError, _link, _lock, _require, _require_move, _save, _today, timeline_add
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import StaffMember
-
-
-def _reporters(case: Case) -> list[StaffMember]:
-    return [d.reporter for d in case.disclosures.select_related("reporter__user").filter(kind="concern")]
+from people.selectors import staff_named_in
 
 
 @transaction.atomic
@@ -33,9 +30,16 @@ def subject_notice_record(
     subject: StaffMember,
     told: str,
     told_date: datetime.date | None = None,
+    names_checked: bool = False,
     expected_version: int | None = None,
 ) -> SubjectNotice:
-    """Record what the subject was told; they read exactly this text and may reply (fairness)."""
+    """Record what the subject was told; they read exactly this text and may reply (fairness).
+
+    DESIGN §6: the subject never learns who raised a concern. Any full name of anyone in the
+    organisation (but the subject's own) in the text is refused until the reviewer says the names
+    may stay (names_checked). The check is the same for every name, so it cannot be used to confirm
+    a guess at who raised the concern, and it matches whole names, not usernames or parts of words.
+    """
     case = _lock(case, expected_version)
     staff = _require_move(actor, case, "record_notice")
     _require(
@@ -47,16 +51,12 @@ def subject_notice_record(
     _require(bool(told), "Write what the subject was told.")
     told_date = told_date or _today()
     _require(told_date <= _today(), "The date they were told cannot be in the future.")
-    lowered = told.lower()
-    for reporter in _reporters(case):
-        if reporter.pk == subject.pk:
-            continue
-        names = {reporter.full_name.lower(), reporter.user.username.lower()}
-        # DESIGN §6: the subject never learns who raised a concern about them.
-        _require(
-            not any(len(n) > 2 and n in lowered for n in names),
-            "The notice names the person who raised the concern. The subject must not be told who raised it: "
-            "remove the name and save again.",
+    named = staff_named_in(text=told, exclude={subject.pk})
+    if named and not names_checked:
+        raise CaseError(
+            f"The text names {_listed(named)}. {subject.full_name} will read exactly this text and must never "
+            "learn, or be able to work out, who raised the concern: take the names out, or tick “The names may "
+            "stay” if none of them gives that away, and save again."
         )
     notice = SubjectNotice(case=case, subject=subject, told=told, told_date=told_date, told_by=staff)
     notice._history_user = actor
@@ -75,8 +75,15 @@ def subject_notice_record(
         link="/cases/notices/",
         dedupe_key=f"notice:{notice.pk}:told",
     )
-    audit_record(action="cases.notice.recorded", actor=actor, obj=notice)
+    audit_record(
+        action="cases.notice.recorded", actor=actor, obj=notice, detail={"names_kept": len(named)} if named else None
+    )
     return notice
+
+
+def _listed(names: list[str]) -> str:
+    """ "Sam Reed", "Sam Reed and Jo Bloggs", "Sam Reed, Jo Bloggs and Ali Khan"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @transaction.atomic

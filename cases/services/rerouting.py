@@ -86,9 +86,9 @@ def cases_reroute_for(*, staff: StaffMember, actor=None, previous_line_manager_i
         if reviewer is None:
             why = "the case had no reviewer."
         else:
-            refusal = reviewer_refusal(case=case, staff=reviewer)
+            refusal = reviewer_refusal(case=case, staff=reviewer, consequence="can no longer review it")
             if refusal:
-                why = refusal.replace(" cannot take this case: they ", " can no longer review it: they ")
+                why = refusal
             elif previous_line_manager_id and reviewer.pk == previous_line_manager_id:
                 routed_subject = _routing_input(case)
                 subject = (

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from cases.models import Case
+from cases.models import Case, SubjectNotice
 from cases.permissions import ALLOWED_TRANSITIONS
 from cases.selectors import case_list_for
 from cases.services import reference_next, working_days_after
@@ -611,15 +611,48 @@ def test_the_subject_sees_exactly_what_they_were_told_and_can_reply(org):
     ).exists()
 
 
-def test_a_notice_that_names_the_reporter_is_refused(org):
-    """DESIGN §6: the subject never learns who raised the concern."""
-    case = concern_case(org)
-    with pytest.raises(services.CaseError, match="names the person who raised"):
-        services.subject_notice_record(
-            case=case, actor=org.manager.user, subject=org.colleague, told=f"{org.worker.full_name} told us."
-        )
+def test_a_notice_naming_anyone_in_the_organisation_is_refused_alike_until_the_names_are_checked(org):
+    """DESIGN §6, AC-05: the subject never learns who raised the concern. The check warns about every
+    colleague's name the same way, so it cannot confirm a guess at the reporter (no oracle)."""
+    case = concern_case(org)  # the worker raised it about the colleague
+    refusals = {}
+    for person in (org.worker, org.hr, org.senior):  # the reporter, and two who had nothing to do with it
+        with pytest.raises(services.CaseError) as refused:
+            services.subject_notice_record(
+                case=case, actor=org.manager.user, subject=org.colleague, told=f"{person.full_name} told us."
+            )
+        refusals[person.pk] = str(refused.value).replace(person.full_name, "NAME")
+    assert len(set(refusals.values())) == 1  # word for word the same, whoever was named
+    assert "raised" in refusals[org.worker.pk] and "reporter" not in refusals[org.worker.pk]
+    assert not SubjectNotice.objects.exists()
     with pytest.raises(services.CaseError, match="not the person concerned"):
         services.subject_notice_record(case=case, actor=org.manager.user, subject=org.worker, told="Hello.")
+    notice = services.subject_notice_record(
+        case=case,
+        actor=org.manager.user,
+        subject=org.colleague,
+        told=f"{org.hr.full_name} from HR will contact you.",
+        names_checked=True,
+    )
+    assert notice.told.startswith(org.hr.full_name)
+
+
+def test_the_notice_check_takes_whole_names_not_usernames_or_parts_of_words(org):
+    """No false alarm on the reporter's username ("a support worker" when the username is worker), on the
+    subject's own name, or on a name inside a longer word."""
+    case = concern_case(org)
+    org.hr.user.first_name, org.hr.user.last_name = "Ann", "Lee"
+    org.hr.user.save()
+    for harmless in (
+        "A support worker raised a concern about gifts.",
+        f"Dear {org.colleague.full_name}, a concern was raised.",
+        "Our planner Joann Leeson will book a meeting.",
+        f"{org.worker.user.username} {org.hr.user.username}",
+    ):
+        services.subject_notice_record(case=case, actor=org.manager.user, subject=org.colleague, told=harmless)
+    for named in ("ann lee said so", "Ann  Lee, HR.", "(Ann Lee)"):
+        with pytest.raises(services.CaseError, match="names Ann Lee"):
+            services.subject_notice_record(case=case, actor=org.manager.user, subject=org.colleague, told=named)
 
 
 # ---------------------------------------------------------------- escalation and reassignment

@@ -326,6 +326,22 @@ def test_a_review_records_each_action_check_and_keeps_notes_on_error(reviewer_cl
     assert case.next_review_date.isoformat() == next_date
 
 
+def test_a_notice_naming_a_colleague_is_kept_with_a_warning_until_the_names_may_stay(client, org):
+    """DESIGN §6: the warning names what was found, keeps every word typed, and lets the reviewer go on
+    once they have checked the names."""
+    case = concern_case(org)
+    client.force_login(org.manager.user)
+    told = f"{org.hr.full_name} from HR will call you about the gift."
+    data = {"version": case.version, "subject": org.colleague.pk, "told": told}
+    response = client.post(url("subject_notice", case), data)
+    assert response.status_code == 200
+    assert_kept(response, f"The text names {escape(org.hr.full_name)}", escape(told))
+    assert not case.subject_notices.exists()
+    data["names_checked"] = "on"
+    assert client.post(url("subject_notice", case), data).status_code == 302
+    assert case.subject_notices.get().told == told
+
+
 def test_the_subject_reads_only_the_notice_and_replies(client, org):
     """DESIGN §6: the subject sees exactly what they were told – not the case, its reference or the reporter."""
     case = concern_case(org)
@@ -383,7 +399,10 @@ def test_reassigning_to_the_subject_is_refused_with_the_reason(client, org):
     data = {"version": case.version, "reviewer": org.colleague.pk, "reason": "Workload"}
     response = client.post(url("reassign", case), data)
     assert response.status_code == 200
-    assert_kept(response, "cannot take this case", "Workload")
+    assert_kept(response, "Workload")
+    # A sentence about one person, never "they is the subject of this concern".
+    assert f"{org.colleague.full_name} is the subject of this concern, so they cannot take this case." in body(response)
+    assert "they is" not in body(response)
     case.refresh_from_db()
     assert case.reviewer_id == org.manager.pk
     data["reviewer"] = org.other_manager.pk

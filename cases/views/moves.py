@@ -310,7 +310,9 @@ case_review = _simple(
     ),
     form_kwargs=lambda c, u: {"actions": c.actions.filter(status=Action.Status.OPEN).select_related("template")},
 )
-case_subject_notice = _simple("subject_notice", _call(services.subject_notice_record, "subject", "told", "told_date"))
+case_subject_notice = _simple(
+    "subject_notice", _call(services.subject_notice_record, "subject", "told", "told_date", "names_checked")
+)
 case_escalate = _simple(
     "escalate",
     _call(services.case_escalate, "to", "reason", "reassign"),

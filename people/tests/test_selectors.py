@@ -1,8 +1,13 @@
 import pytest
 
 from people.models import Relationship
-from people.selectors import relationship_blocking_assignment, staff_managers_above, staff_reports_below
-from people.tests.factories import RelationshipFactory, ServiceUserFactory, StaffMemberFactory
+from people.selectors import (
+    relationship_blocking_assignment,
+    staff_managers_above,
+    staff_named_in,
+    staff_reports_below,
+)
+from people.tests.factories import RelationshipFactory, ServiceUserFactory, StaffMemberFactory, UserFactory
 
 
 def test_managers_above_a_worker_are_listed_nearest_first(org):
@@ -50,3 +55,16 @@ def test_an_ended_relationship_does_not_block_an_assignment_but_an_open_one_does
     assert relationship_blocking_assignment(staff=staff, service_user=service_user) is None
     managed = RelationshipFactory(staff=staff, service_user=service_user, status=Relationship.Status.MANAGED)
     assert relationship_blocking_assignment(staff=staff, service_user=service_user) == managed
+
+
+@pytest.mark.django_db
+def test_staff_named_in_finds_whole_full_names_whatever_the_case_or_punctuation():
+    """The subject-notice check (DESIGN §6): whole first-and-last names, in the order written; never a
+    username, a lone first or last name, or a name inside a longer word."""
+    sam = StaffMemberFactory(user=UserFactory(username="sreed", first_name="Sam", last_name="Reed"))
+    StaffMemberFactory(user=UserFactory(username="jo", first_name="Jo", last_name="O'Neil-Smith"))
+    StaffMemberFactory(user=UserFactory(username="mononym", first_name="Cher", last_name=""))
+    text = "JO O'NEIL-SMITH met Sam  Reed; sreed, Reed, Samuel Reeder and Cher were there."
+    assert staff_named_in(text=text) == ["Jo O'Neil-Smith", "Sam Reed"]
+    assert staff_named_in(text=text, exclude={sam.pk}) == ["Jo O'Neil-Smith"]
+    assert staff_named_in(text="A support worker and sreed.") == []

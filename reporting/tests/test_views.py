@@ -1,12 +1,16 @@
 """Access to /reports/ and its files (AC-01, AC-02, AC-11), audited downloads (AU-01), lessons review."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core.roles import Role
+from people.models import Relationship
+from people.tests.factories import RelationshipFactory, StaffMemberFactory, UserFactory
 from reporting.models import LessonReview, QuarterlyReport
-from reporting.tests.conftest import Q2
+from reporting.tests.conftest import CANARY_LESSON_UNREVIEWED, Q2
 
 VIEWERS = ["committee", "safeguarding", "senior"]
 OUTSIDERS = ["worker", "manager", "other_manager", "hr", "guardian", "administrator", "superuser"]
@@ -194,6 +198,48 @@ def test_lessons_of_restricted_or_open_cases_cannot_be_reviewed(client, org, dat
     for case in (dataset.c1, dataset.c3):
         response = client.post(reverse("reporting:lesson_review"), {"case": case.pk, "decision": "approved"})
         assert response.status_code == 404
+
+
+def test_the_lessons_page_leaves_out_cases_about_the_lead_or_a_close_colleague(client, org, dataset):
+    """AC-05, AC-06: the lessons review goes through the same conflict exclusions as every list; a
+    case about the lead, or about a colleague they declared a close relationship with, is neither shown
+    nor open to a decision."""
+    dataset.c2.lessons = "CANARY-LESSON-ABOUT-THE-LEAD"
+    dataset.c2.save()
+    dataset.c2.subjects.add(org.safeguarding)
+    dataset.c1.subjects.set([org.colleague])
+    RelationshipFactory(
+        staff=org.safeguarding,
+        counterpart=Relationship.Counterpart.COLLEAGUE,
+        service_user=None,
+        colleague=org.colleague,
+        kind=Relationship.Kind.PARTNER,
+    )
+    client.force_login(org.safeguarding.user)
+    page = client.get(reverse("reporting:lessons"), {"period": "2026-Q2"})
+    assert page.status_code == 200
+    assert b"CANARY-LESSON-ABOUT-THE-LEAD" not in page.content
+    assert CANARY_LESSON_UNREVIEWED.encode() not in page.content
+    for case in (dataset.c1, dataset.c2):
+        response = client.post(reverse("reporting:lesson_review"), {"case": case.pk, "decision": "approved"})
+        assert response.status_code == 404
+    assert not LessonReview.objects.exists()
+    # Another lead, with no conflict, sees both.
+    other = StaffMemberFactory(team=org.central, user=UserFactory(roles=[Role.SAFEGUARDING_LEAD]))
+    client.force_login(other.user)
+    page = client.get(reverse("reporting:lessons"), {"period": "2026-Q2"})
+    assert b"CANARY-LESSON-ABOUT-THE-LEAD" in page.content
+
+
+def test_the_lessons_of_a_speak_up_case_are_for_a_lead_who_is_also_the_guardian(client, org, dataset):
+    """DESIGN §6: only the guardian sees a speak-up case, its lessons included."""
+    dataset.c2.lessons = "CANARY-SPEAK-UP-LESSON"
+    dataset.c2.is_speak_up = True
+    dataset.c2.save()
+    client.force_login(org.safeguarding.user)
+    assert b"CANARY-SPEAK-UP-LESSON" not in client.get(reverse("reporting:lessons"), {"period": "2026-Q2"}).content
+    org.safeguarding.user.groups.add(Group.objects.get(name=Role.SPEAK_UP_GUARDIAN))
+    assert b"CANARY-SPEAK-UP-LESSON" in client.get(reverse("reporting:lessons"), {"period": "2026-Q2"}).content
 
 
 def test_lessons_approved_after_a_report_was_compiled_offer_the_lead_a_new_revision(
