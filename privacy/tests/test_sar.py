@@ -174,7 +174,7 @@ def test_the_copy_holds_notices_replies_assessments_and_register_entries_naming_
     assess(case, org.manager.user)
     notice = case_services.subject_notice_record(
         case=case, actor=org.manager.user, subject=org.worker,
-        told=f"{org.manager.full_name} will meet you about how you spoke to a client.",
+        told=f"{org.manager.full_name} will meet you about how you spoke to a client.", names_checked=True,
     )  # fmt: skip
     case_services.subject_notice_reply(notice=notice, actor=org.worker.user, response="I was calm; ask the family.")
     relationship_declare(
