@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from audit.filters import AuditEventFilter
 from audit.permissions import can_read_audit_trail
-from audit.selectors import audit_event_list_for
+from audit.selectors import audit_chain_status, audit_event_list_for
 from audit.services import audit_record
 from core.spreadsheets import spreadsheet_safe
 
@@ -53,7 +53,13 @@ def event_list(request):
         actor=request.user,
         detail={"filters": events.applied(), "page": page.number if page else None},
     )
-    context = {"filter": events, "page": page, "rows": rows, "export_query": request.GET.urlencode()}
+    context = {
+        "filter": events,
+        "page": page,
+        "rows": rows,
+        "export_query": request.GET.urlencode(),
+        "chain": audit_chain_status(),
+    }
     return render(request, "audit/event_list.html", context)
 
 
