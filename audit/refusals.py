@@ -22,8 +22,10 @@ per route, minute and process); with a shared cache (Redis) the bound is across 
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 from django.core.cache import cache
+from django.urls import Resolver404, resolve
 
 from audit.services import audit_record
 
@@ -84,13 +86,25 @@ def _admin_model(route: str) -> str:
     return ""
 
 
+def _attempted(request):
+    """The route tried. The admin sends a signed-in person without the role from the page they asked
+    for to its log-in page (which refuses them); that page's `next` names what was tried."""
+    match = request.resolver_match
+    if match.view_name == "admin:login" and request.GET.get("next"):
+        try:
+            return resolve(urlsplit(request.GET["next"]).path)
+        except Resolver404:
+            pass
+    return match
+
+
 def _pending_key(user_id) -> str:
     return f"audit:refused:pending:{user_id}"
 
 
 def record_refusal(request, status: int) -> None:
     """Count one refused request; write the minute's first refusal as an event."""
-    match = request.resolver_match
+    match = _attempted(request)
     route = match.view_name
     ids = {name: str(match.kwargs[name])[:64] for name in ID_KWARGS if name in match.kwargs}
     user = request.user
