@@ -184,9 +184,10 @@ def test_the_restricted_role_does_the_applications_ordinary_writes(needs_postgre
     team.name = "South West"
     team.save()
     assert team.history.count() == 2
+    pk = team.pk
     team.delete()
-    assert not Team.objects.filter(pk=team.pk).exists()
-    assert Team.history.filter(id=team.pk).count() == 3
+    assert not Team.objects.filter(pk=pk).exists()
+    assert Team.history.filter(id=pk).count() == 3
 
 
 @pytest.mark.postgres

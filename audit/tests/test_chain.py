@@ -48,6 +48,18 @@ def test_every_finished_day_is_sealed_in_order_each_digest_including_the_one_bef
     assert report.ok and report.days == 4 and report.last_day == datetime.date(2026, 7, 4)
 
 
+def test_each_seal_and_each_check_is_written_to_the_log_stream(db, caplog):
+    """AU-09: the digests leave the database through the logger "audit.chain", which the deployment
+    ships off the server: the copy to compare with if the database itself is rewritten."""
+    caplog.set_level("INFO", logger="audit.chain")
+    sealed = _three_days()
+    with _at(datetime.date(2026, 7, 5), hour=2):
+        audit_chain_daily()
+    lines = [r.getMessage() for r in caplog.records if r.name == "audit.chain"]
+    assert f"audit chain sealed day=2026-07-04 events=3 previous={sealed[2].digest} digest={sealed[3].digest}" in lines
+    assert any(line.startswith("audit chain verified: {'ok': True, 'days': 4") for line in lines)
+
+
 def test_the_daily_task_seals_yesterday_and_records_the_check(db):
     """DI-05: the celery-beat task (scheduled by audit/migrations/0006_chain_schedule.py)."""
     from django_celery_beat.models import PeriodicTask
