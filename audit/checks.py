@@ -43,8 +43,10 @@ def database_role_problems() -> list[str]:
                 problems.append(f"the role {role} may {', '.join(granted)} on {table}")
         for table in unprotected_tables(connection):
             problems.append(f"{table} has no enabled append-only trigger (run the migrations)")
-        cursor.execute("SELECT has_parameter_privilege(current_user, 'session_replication_role', 'SET')")
-        if cursor.fetchone()[0]:
+        # Before PostgreSQL 15 only superusers may set it (refused above); since 15 it can be granted.
+        if connection.pg_version >= 150000:
+            cursor.execute("SELECT has_parameter_privilege(current_user, 'session_replication_role', 'SET')")
+        if connection.pg_version >= 150000 and cursor.fetchone()[0]:
             problems.append(f"the role {role} may set session_replication_role (which turns triggers off)")
     return problems
 

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from audit.refusals import flush_repeats
 from audit.services import audit_record
 
 
@@ -22,6 +23,7 @@ def _on_logged_in(sender, request, user, **kwargs):
 def _on_logged_out(sender, request, user, **kwargs):
     if user is not None:
         audit_record(action="accounts.logout", actor=user, obj=user, ip_address=_client_ip(request))
+        flush_repeats(user, everything=True)  # the refusals counted this minute, before the session ends
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")

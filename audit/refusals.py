@@ -11,8 +11,8 @@ first event. For each actor, route and UTC minute:
 - the first refusal writes `audit.access.refused` at once (one probe is always recorded, whatever
   happens next);
 - the later ones only increment a counter in the cache and remember up to `MAX_IDS` distinct ids;
-- once the minute is over, the next request by the same person (of any kind) writes the minute's
-  repeats as one `audit.access.refused_repeated` event with their count and ids.
+- once the minute is over, the next request by the same person (of any kind), or their log-out,
+  writes the minute's repeats as one `audit.access.refused_repeated` event with their count and ids.
 
 So a crawler costs at most two rows per route per minute. The counters live in Django's cache: with
 the default per-process cache each web process counts its own requests (still bounded: two rows
@@ -134,12 +134,13 @@ def record_refusal(request, status: int) -> None:
         cache.set(f"{key}:ids", [*seen, tried], TTL)
 
 
-def flush_repeats(user) -> None:
-    """Write the repeats of each finished minute as one event (called on every signed-in request)."""
+def flush_repeats(user, *, everything: bool = False) -> None:
+    """Write the repeats of each finished minute as one event (called on every signed-in request);
+    `everything`: the current minute's too (at log-out)."""
     pending = cache.get(_pending_key(user.pk))
     if not pending:
         return
-    now = _minute()
+    now = _minute() + (1 if everything else 0)
     finished = [(route, minute) for route, minute in pending if minute < now]
     if not finished:
         return

@@ -115,6 +115,16 @@ def test_a_crawler_leaves_one_event_a_minute_per_route_and_one_for_the_repeats(c
     assert AuditEvent.objects.filter(action__in=[REFUSED, REPEATED]).count() == 3
 
 
+def test_logging_out_writes_the_repeats_of_the_current_minute(client, org, case):
+    """AU-03: a crawler that logs out straight away still leaves its count."""
+    client.force_login(org.other_manager.user)
+    with time_machine.travel(NOON, tick=False):
+        for pk in range(case.pk, case.pk + 3):
+            client.get(reverse("cases:detail", args=[pk]))
+        client.post(reverse("logout"))
+    assert [(e.action, e.detail.get("repeats")) for e in _refusals()] == [(REFUSED, None), (REPEATED, 2)]
+
+
 def test_allowed_pages_and_anonymous_visitors_leave_no_refusal(client, org, case):
     """AU-03: only refusals of signed-in people count (anonymous visitors are sent to log in)."""
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 302
