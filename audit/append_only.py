@@ -18,7 +18,7 @@ which work by primary key on append-only tables only and write an `audit.rows.re
 the test runner (connected as the owner) still empties tables with it.
 
 The migrations that create a history table must protect it (`protect_tables`); the test
-`audit/tests/test_append_only.py` fails for any history table without the trigger.
+`tests/test_append_only.py` fails for any history table without the trigger.
 """
 
 from django.apps import apps as global_apps

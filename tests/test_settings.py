@@ -107,7 +107,7 @@ def test_sessions_do_not_depend_on_redis():
 def test_production_settings_pass_the_deployment_check():
     """HT-01: `check --deploy` is clean with production settings and the required variables set, but
     for the database role (audit.E001), which needs a real migrated database to look at: here nothing
-    answers on the port. audit/tests/test_append_only.py runs the whole check against the restricted
+    answers on the port. tests/test_append_only.py runs the whole check against the restricted
     role on a real database ("no issues") and against the owner and SQLite (refused)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(

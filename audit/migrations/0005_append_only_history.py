@@ -4,7 +4,7 @@ docs/security.md "Append-only tables").
 
 The trigger goes on every append-only table the migration state knows: the audit events and
 digests and every django-simple-history table. A migration that adds a history table later must
-run `audit.append_only.protect_history_tables` too (audit/tests/test_append_only.py fails otherwise).
+run `audit.append_only.protect_history_tables` too (tests/test_append_only.py fails otherwise).
 """
 
 from django.db import migrations

@@ -19,7 +19,7 @@ from audit.services import audit_record
 from people.models import Team
 from people.tests.factories import TeamFactory
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 REFUSED = "append-only|permission denied"
 
 
