@@ -29,6 +29,61 @@ def _empty_cache():
     cache.clear()
 
 
+# The application's restricted database role (docs/deployment.md "Two database roles"). When
+# BOUNDARIES_TEST_APP_ROLE names it (CI does), the test database is still created, migrated and
+# emptied by the owner (the connecting user: the test runner needs CREATE DATABASE and TRUNCATE),
+# the role is granted what production grants it, and then every database test runs its own
+# statements as that role (SET ROLE inside the test's transaction) – the personas, the views, the
+# services, exactly as production would. A test that must act as the owner is marked `owner_role`.
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def app_role() -> str:
+    import os
+
+    return os.environ.get("BOUNDARIES_TEST_APP_ROLE", "")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    if app_role() and connection.vendor == "postgresql":
+        from audit.roles import grant_app_role
+
+        with django_db_blocker.unblock():
+            grant_app_role(connection, app_role())
+
+
+@pytest.fixture(autouse=True)
+def _as_the_application_role(request):
+    uses_db = _DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db")
+    if not app_role() or not uses_db or request.node.get_closest_marker("owner_role"):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    import os
+
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if os.environ.get("DATABASE_BEHIND_PGBOUNCER") and not connection.in_atomic_block:
+        # Behind PgBouncer in transaction mode a SET outside a transaction lasts one statement (the
+        # server connection is reset after it): a transactional test runs as the owner there.
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {connection.ops.quote_name(app_role())}")
+    yield
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+    except DatabaseError:  # the test left its transaction broken; its rollback resets the role
+        pass
+
+
 def _staff(username, team, roles, manager=None, title="Support worker"):
     user = UserFactory(username=username, roles=[Role.WORKER, *roles])
     return StaffMemberFactory(user=user, team=team, line_manager=manager, job_title=title)

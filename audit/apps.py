@@ -6,4 +6,5 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self):
-        from audit import receivers  # noqa: F401  (log-in, log-out and failed log-in events)
+        # Log-in, log-out and failed log-in events; `check --deploy` on the database role (DI-05).
+        from audit import checks, receivers  # noqa: F401

@@ -1,6 +1,7 @@
 import uuid
 
 from audit.context import request_id_var
+from audit.refusals import STATUSES, flush_repeats, record_refusal
 
 
 class RequestIdMiddleware:
@@ -31,4 +32,21 @@ class NoStoreMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
+        return response
+
+
+class RefusalAuditMiddleware:
+    """A signed-in person's request to a named route answered 404 or 403 is an audit event (AU-03),
+    at most one a minute per route; the minute's repeats follow as one event (audit/refusals.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if response.status_code in STATUSES and getattr(request, "resolver_match", None) is not None:
+                record_refusal(request, response.status_code)
+            flush_repeats(user)
         return response

@@ -31,3 +31,36 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditDigest(models.Model):
+    """One link of the daily chain over the audit trail (DI-05 tamper evidence; docs/security.md).
+
+    `digest` is SHA-256 over `previous` (the digest of the day before, or 64 zeros for the first
+    day) and the day's events in id order (audit.chain.canonical). A "sealed" row is written once
+    per UTC day; when retention removes or rewrites events of a sealed day through audit.removal,
+    a "resealed" row for that day records the new digest with the same `previous`. Append-only like
+    the events themselves (the same trigger and grants).
+    """
+
+    class Kind(models.TextChoices):
+        SEALED = "sealed", "Sealed"
+        RESEALED = "resealed", "Resealed after removal"
+
+    day = models.DateField(db_index=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SEALED)
+    events = models.PositiveIntegerField()
+    previous = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day"], condition=models.Q(kind="sealed"), name="audit_digest_one_seal_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} {self.digest[:12]}"

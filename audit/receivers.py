@@ -5,6 +5,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils.crypto import salted_hmac
 
+from audit.refusals import flush_repeats
 from audit.services import audit_record
 
 
@@ -21,6 +22,7 @@ def _on_logged_in(sender, request, user, **kwargs):
 def _on_logged_out(sender, request, user, **kwargs):
     if user is not None:
         audit_record(action="accounts.logout", actor=user, obj=user, ip_address=_client_ip(request))
+        flush_repeats(user, everything=True)  # the refusals counted this minute, before the session ends
 
 
 # The key of the HMAC below is derived from SECRET_KEY with this salt (django.utils.crypto.salted_hmac).

@@ -9,7 +9,9 @@ them, so that typing a guessed name cannot find them either. The auditor may rev
 reason (privacy.views.audit_actor_reveal), which is itself an audited event that the guardian is told of.
 """
 
+import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
@@ -54,3 +56,36 @@ def audit_event_list_for(user) -> QuerySet[AuditEvent]:
         else Value(False, output_field=BooleanField())
     )
     return AuditEvent.objects.select_related("actor").annotate(actor_hidden=flag).order_by("-occurred_at", "-pk")
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    """The outcome of the last check of the daily chain (audit.chain), for the auditor's page."""
+
+    checked_at: datetime.datetime
+    ok: bool
+    days: int
+    last_day: datetime.date | None
+    first_bad_day: datetime.date | None
+    problem: str
+    resealed_days: int
+
+
+def audit_chain_status() -> ChainStatus | None:
+    event = AuditEvent.objects.filter(action="audit.chain.verified").order_by("-occurred_at", "-pk").first()
+    if event is None:
+        return None
+    detail = event.detail
+
+    def day(key):
+        return datetime.date.fromisoformat(detail[key]) if detail.get(key) else None
+
+    return ChainStatus(
+        checked_at=event.occurred_at,
+        ok=bool(detail.get("ok")),
+        days=detail.get("days", 0),
+        last_day=day("last_day"),
+        first_bad_day=day("first_bad_day"),
+        problem=detail.get("problem", ""),
+        resealed_days=detail.get("resealed_days", 0),
+    )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from audit.filters import AuditEventFilter
 from audit.permissions import can_read_audit_trail
-from audit.selectors import HIDDEN_ACTOR_LABEL, audit_event_list_for
+from audit.selectors import HIDDEN_ACTOR_LABEL, audit_chain_status, audit_event_list_for
 from audit.services import audit_record
 from core.spreadsheets import spreadsheet_safe
 
@@ -59,6 +59,7 @@ def event_list(request):
         "rows": rows,
         "export_query": request.GET.urlencode(),
         "hidden_actor_label": HIDDEN_ACTOR_LABEL,
+        "chain": audit_chain_status(),
     }
     return render(request, "audit/event_list.html", context)
 

@@ -1,11 +1,28 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 
+from audit.services import audit_record
 from people.forms import PasswordResetForm
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Asking for a reset link is an audit event (AU-02): one per account the link goes to, or one
+    naming no account when the address matches none (what was typed is never stored)."""
+
     form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        users = list(form.get_users(form.cleaned_data["email"]))
+        for user in users or [None]:
+            audit_record(
+                action="accounts.password.reset_requested",
+                actor=self.request.user,
+                obj=user,
+                ip_address=self.request.META.get("REMOTE_ADDR"),
+                detail={} if user else {"account": "none"},
+            )
+        return response
 
 
 class LogoutView(auth_views.LogoutView):

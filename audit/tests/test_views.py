@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -19,6 +19,10 @@ LIST = reverse("audit:list")
 EXPORT = reverse("audit:export")
 OTHER_PERSONAS = ["worker", "manager", "senior", "safeguarding", "hr", "guardian", "committee", "administrator",
                   "superuser"]  # fmt: skip
+
+
+def url_name(url) -> str:
+    return resolve(url).view_name
 
 
 def _user(org, persona):
@@ -60,12 +64,16 @@ def _shown_actions(response) -> list[str]:
 @pytest.mark.parametrize("persona", OTHER_PERSONAS)
 @pytest.mark.parametrize("url", [LIST, EXPORT])
 def test_nobody_but_the_auditor_can_open_the_audit_trail_or_export_it(client, org, events, persona, url):
-    """AU-08, AC-02, AC-07: only the auditor; the administrator and a superuser without the role get 404."""
-    client.force_login(_user(org, persona))
+    """AU-08, AC-02, AC-07: only the auditor; the administrator and a superuser without the role get 404.
+    AU-03: the refused attempt is the one event it leaves."""
+    user = _user(org, persona)
+    client.force_login(user)
     before = AuditEvent.objects.count()
     assert client.get(url).status_code == 404
     assert not AuditEvent.objects.filter(action__startswith="audit.events.").exists()
-    assert AuditEvent.objects.count() == before
+    assert AuditEvent.objects.count() == before + 1
+    refused = AuditEvent.objects.get(action="audit.access.refused")
+    assert (refused.actor, refused.detail["route"], refused.detail["status"]) == (user, url_name(url), 404)
 
 
 def test_the_auditor_sees_every_event_newest_first_with_who_what_which_object_and_detail(auditor_client, org, events):

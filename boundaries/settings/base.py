@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's 404 or 403 on a named route is an audit event, one a minute (AU-03).
+    "audit.middleware.RefusalAuditMiddleware",
     # Deny by default (AC-01): every view needs a log-in unless it is marked
     # @login_not_required. The public views are listed in boundaries/urls.py.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

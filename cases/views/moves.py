@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from audit.services import audit_record
 from cases import forms as f
 from cases import services
 from cases.models import Action, RiskBand, RiskScaleLabel
@@ -39,6 +40,8 @@ class MovePage:
 
 
 def _render_move(request, case, move: MovePage, form, *, status=200, extra=None):
+    # The page shows the case's header and details beside the form: a view of the case (AU-01).
+    audit_record(action="cases.case.viewed", actor=request.user, obj=case, detail={"page": move.move})
     context = {"case": case, "move": move, "form": form}
     context.update(extra or {})
     return render(request, move.template, context, status=status)

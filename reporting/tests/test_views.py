@@ -88,7 +88,8 @@ def test_a_report_that_fails_the_check_is_not_offered_for_download(client, org, 
         return QuarterlyReport.objects.create(
             year=2026, quarter=quarter, trigger="command", status="ready", threshold=3, exposed_cells=exposed,
             snapshot={"cells": dict(release.cells), "threshold": 3, "lessons": []},
-            pdf=ContentFile(b"%PDF", name="report.pdf"), csv=ContentFile(b"a", name="report.csv"), xlsx=ContentFile(b"b", name="report.xlsx"), pdf_sha256="x" * 64,
+            pdf=ContentFile(b"%PDF", name="report.pdf"), csv=ContentFile(b"a", name="report.csv"),
+            xlsx=ContentFile(b"b", name="report.xlsx"), pdf_sha256="x" * 64,
         )  # fmt: skip
 
     stored(5, 2, 0)

@@ -1,0 +1,26 @@
+"""Every history table made since the audit app protected them (the role grants, the retention
+schedule and holds, data subjects' requests) joins them as append-only (DI-05, DI-06).
+
+It lives in the top-most domain app so that it runs after every app's latest migration; a new
+history table anywhere needs a migration like it (tests/test_append_only.py fails otherwise).
+"""
+
+from django.db import migrations
+
+from audit.append_only import protect_history_tables
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0002_role_grants_need_a_second_person"),
+        ("audit", "0006_chain_schedule"),
+        ("cases", "0008_merge_registers_and_people"),
+        ("disclosures", "0001_initial"),
+        ("notifications", "0005_role_grant_and_reveal_templates"),
+        ("people", "0002_roles"),
+        ("policies", "0008_category_parts"),
+        ("privacy", "0004_rights_requests"),
+        ("reporting", "0004_report_files_in_private_storage"),
+    ]
+
+    operations = [migrations.RunPython(protect_history_tables, migrations.RunPython.noop)]
