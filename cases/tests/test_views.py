@@ -296,7 +296,9 @@ def test_an_action_is_added_and_a_missing_owner_keeps_the_details(reviewer_clien
     assert reviewer_client.post(url("action_add", case), data).status_code == 302
     action = Action.objects.get(case=case)
     assert action.due_date == TODAY() + datetime.timedelta(days=supervision.default_days)
-    response = reviewer_client.post(url("action_status", case, action.pk), {"status": Action.Status.DONE})
+    case.refresh_from_db()
+    data = {"version": case.version, "status": Action.Status.DONE}
+    response = reviewer_client.post(url("action_status", case, action.pk), data)
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == Action.Status.DONE
