@@ -135,6 +135,23 @@ def test_an_invalid_date_is_explained_and_shows_no_events(auditor_client, events
     assert auditor_client.get(EXPORT, {"date_from": "31/02/2026"}).status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"date_to": "31/12/9999"}, "The “to” date cannot be more than 5 years ahead"),
+        ({"date_from": "01/01/0001"}, "The “from” date cannot be before 1 January 1900"),
+        ({"date_from": "9999-12-31", "date_to": "9999-12-31"}, "cannot be more than 5 years ahead"),
+    ],
+)
+def test_a_date_out_of_range_is_explained_not_a_server_error(auditor_client, events, query, message):
+    """IN-01: 31/12/9999 in "To" was a server error (the day after it does not exist); now it is a message."""
+    response = auditor_client.get(LIST, query)
+    assert response.status_code == 200
+    assert response.context["rows"] == []
+    assert message in response.content.decode()
+    assert auditor_client.get(EXPORT, query).status_code == 400
+
+
 def test_the_trail_is_paginated_fifty_a_page_and_pages_keep_the_filters(auditor_client, org):
     for number in range(60):
         audit_record(action="test.paged", object_id=number)
