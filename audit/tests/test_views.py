@@ -152,6 +152,15 @@ def test_a_date_out_of_range_is_explained_not_a_server_error(auditor_client, eve
     assert auditor_client.get(EXPORT, query).status_code == 400
 
 
+def test_a_filter_typed_with_a_nul_character_is_recorded_without_it(auditor_client, events):
+    """IN-01: the view's own audit event keeps the filters as typed; PostgreSQL cannot store NUL in JSON, so
+    a NUL was a server error. It is recorded as U+FFFD."""
+    response = auditor_client.get(LIST, {"actor": "wor\x00ker", "date_from": "\x00"})
+    assert response.status_code == 200
+    viewed = AuditEvent.objects.filter(action="audit.events.viewed").latest("pk")
+    assert viewed.detail["filters"]["actor"] == "wor\ufffdker"
+
+
 def test_the_trail_is_paginated_fifty_a_page_and_pages_keep_the_filters(auditor_client, org):
     for number in range(60):
         audit_record(action="test.paged", object_id=number)

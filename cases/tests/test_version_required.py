@@ -100,3 +100,22 @@ def test_a_review_date_posted_without_a_version_is_not_saved(reviewer_client, or
     assert "This page is out of date" in response.content.decode()
     case.refresh_from_db()
     assert case.next_review_date != day
+
+
+# Posted to the pages themselves: every move the reviewer may make on a case in ACTION_PLAN (the access
+# table's case); the form-level test above covers the moves of the other statuses.
+from tests.test_case_access import MOVES as ACCESS_MOVES  # noqa: E402
+from tests.test_case_access import url_for, world  # noqa: E402, F401
+
+REVIEWER_MOVES = sorted(name for name, who in ACCESS_MOVES.items() if "reviewer" in who)
+
+
+@pytest.mark.parametrize("name", REVIEWER_MOVES)
+def test_each_move_page_posted_without_a_version_changes_nothing(client, world, name):  # noqa: F811
+    """IN-05, IN-06: the page says it is out of date, and the case keeps its version (nothing was saved)."""
+    client.force_login(world.users["reviewer"])
+    before = Case.objects.get(pk=world.case.pk).version
+    response = client.post(url_for(name, world), {"text": "Kept", "reason": "Kept", "notes": "Kept"})
+    assert response.status_code == 200
+    assert "This page is out of date" in response.content.decode()
+    assert Case.objects.get(pk=world.case.pk).version == before
