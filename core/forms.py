@@ -74,7 +74,7 @@ class StyledFormMixin:
     def _style(self):
         for name, field in self.fields.items():
             widget = field.widget
-            self._limit_length(field)
+            self._limit_length(name, field)
             self._word_errors(name, field)
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
@@ -86,19 +86,24 @@ class StyledFormMixin:
                 widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_helptext"
 
     @staticmethod
-    def _limit_length(field):
+    def _limit_length(name, field):
         """Every text field has a length limit: a paragraph for a text area, a line otherwise, unless the
-        field sets its own. A text area gets no maxlength attribute: the browser would cut a pasted text short
-        without a word, where the server says how long it is."""
+        field sets its own, and a message in its own words. A text area gets no maxlength attribute: the
+        browser would cut a pasted text short without a word, where the server says how long it is.
+        Safe to run twice (full_clean runs it too, for a form that never called _style)."""
         if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.HiddenInput):
             return
         if field.max_length is None:
             field.max_length = PARAGRAPH_MAX if isinstance(field.widget, forms.Textarea) else LINE_MAX
-            field.validators.append(MaxLengthValidator(field.max_length))
             if not isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.setdefault("maxlength", str(field.max_length))
-        elif isinstance(field.widget, forms.Textarea):
+        if isinstance(field.widget, forms.Textarea):
             field.widget.attrs.pop("maxlength", None)
+        label = str(field.label or name.replace("_", " ")).rstrip("?:. ")
+        too_long = f"“{label}” can be at most %(limit_value)s characters long; it has %(show_value)s. Shorten it."
+        # A new validator, not the shared one: a form copies its fields' validator lists shallowly.
+        others = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        field.validators = [*others, MaxLengthValidator(field.max_length, message=too_long)]
 
     def _word_errors(self, name, field):
         """Replace Django's generic messages with ones that say what to do with this field."""
@@ -113,18 +118,13 @@ class StyledFormMixin:
             field.error_messages["required"] = f"Choose an answer for “{label}”" if choose else f"Enter “{label}”"
         if "invalid_choice" in field.error_messages and "valid choice" in str(field.error_messages["invalid_choice"]):
             field.error_messages["invalid_choice"] = f"Choose one of the options for “{label}”"
-        if getattr(field, "max_length", None):
-            # A new validator, not the shared one: a form copies its fields' validator lists shallowly.
-            too_long = f"“{label}” can be at most %(limit_value)s characters long; it has %(show_value)s. Shorten it."
-            field.validators = [
-                MaxLengthValidator(v.limit_value, message=too_long) if isinstance(v, MaxLengthValidator) else v
-                for v in field.validators
-            ]
         default_invalid_date = forms.DateField.default_error_messages["invalid"]
         if isinstance(field, forms.DateField) and field.error_messages.get("invalid") == default_invalid_date:
             field.error_messages["invalid"] = f"“{label}” must be a real date, for example 31/3/2027"
 
     def full_clean(self):
+        for name, field in self.fields.items():
+            self._limit_length(name, field)
         super().full_clean()
         for name in self.errors:
             if name not in self.fields:

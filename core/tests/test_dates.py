@@ -90,3 +90,15 @@ def test_an_id_no_database_can_hold_matches_no_row_in_a_list(value):
     assert list(Group.objects.filter(pk__in=[value])) == []
     assert list(Group.objects.filter(pk__in=[str(value), group.pk])) == [group]
     assert list(Group.objects.filter(Q(pk__in=[value]) | Q(name="Readers"))) == [group]
+
+
+class _Unstyled(StyledFormMixin, forms.Form):
+    """A form that forgot to call _style(): its text still has a limit."""
+
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea)
+
+
+def test_a_form_that_never_styled_its_fields_still_limits_their_length():
+    form = _Unstyled({"note": "n" * (PARAGRAPH_MAX + 1)})
+    assert not form.is_valid()
+    assert form.errors["note"][0].startswith(f"“Note” can be at most {PARAGRAPH_MAX} characters long")
