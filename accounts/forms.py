@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 
+from core.forms import PARAGRAPH_MAX
+
 SAME_PASSWORD = "Your new password must be different from your current one."
 
 
@@ -28,6 +30,7 @@ class MfaResetRequestForm(forms.Form):
     username = forms.CharField(label="Username of the person who lost their device", max_length=150)
     reason = forms.CharField(
         label="Why",
+        max_length=PARAGRAPH_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: phone lost on 3 March; identity checked in person by …",
     )

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from core.dates import DateKind
+from core.forms import BoundedDateField
 
 UK_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 
@@ -16,6 +18,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DayFilter(django_filters.DateFilter):
+    """A day within core.dates' bounds (1900 to five years ahead): 31/12/9999 is a clear message, not an
+    error page."""
+
+    field_class = BoundedDateField
 
 
 def _start_of_local_day(day: datetime.date) -> datetime.datetime:
@@ -33,11 +42,21 @@ class AuditEventFilter(django_filters.FilterSet):
         label="Object type", field_name="object_type", help_text='For example "cases.case".'
     )
     object_id = django_filters.CharFilter(label="Object id", field_name="object_id")
-    date_from = django_filters.DateFilter(
-        label="From (date)", method="filter_date_from", input_formats=UK_DATE_FORMATS, widget=DateInput
+    date_from = DayFilter(
+        label="From (date)",
+        method="filter_date_from",
+        input_formats=UK_DATE_FORMATS,
+        widget=DateInput,
+        kind=DateKind.ANY,
+        what="The “from” date",
     )
-    date_to = django_filters.DateFilter(
-        label="To (date, inclusive)", method="filter_date_to", input_formats=UK_DATE_FORMATS, widget=DateInput
+    date_to = DayFilter(
+        label="To (date, inclusive)",
+        method="filter_date_to",
+        input_formats=UK_DATE_FORMATS,
+        widget=DateInput,
+        kind=DateKind.ANY,
+        what="The “to” date",
     )
     request_id = django_filters.CharFilter(label="Request id", field_name="request_id")
 

@@ -4,6 +4,18 @@ from audit.context import request_id_var
 from audit.models import AuditEvent
 
 
+def _printable(value):
+    """The detail with every NUL character shown as U+FFFD: PostgreSQL cannot store NUL in JSON text, and a
+    filter typed with one is still recorded (as typed, minus the NUL)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    return value
+
+
 def audit_record(
     *,
     action: str,
@@ -24,8 +36,8 @@ def audit_record(
         action=action,
         actor=actor,
         object_type=object_type,
-        object_id=str(object_id),
+        object_id=_printable(str(object_id)),
         request_id=request_id_var.get(),
         ip_address=ip_address,
-        detail=detail or {},
+        detail=_printable(detail or {}),
     )

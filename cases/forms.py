@@ -22,7 +22,8 @@ from cases.models import (
 )
 from cases.roles import REVIEWING_ROLES
 from cases.selectors import person_label, staff_concerned
-from core.forms import PeoplePicker, StyledFormMixin, team_first
+from core.dates import DateKind
+from core.forms import BoundedDateField, PeoplePicker, StyledFormMixin, team_first
 from people.models import StaffMember
 from policies.models import Part, StatutoryPrompt
 
@@ -59,10 +60,21 @@ class CaseFormMixin(StyledFormMixin):
         return [f for f in self.visible_fields() if f.name != "version"]
 
 
-class CaseForm(CaseFormMixin, forms.Form):
-    """Every case form: the case it is about, and the version the user saw (optimistic locking)."""
+# A form posted without the version of the case it was shown with (or with something that is not one):
+# an old page, or a page changed by hand. Refused like a conflict, never saved unchecked.
+OUT_OF_DATE = "This page is out of date. What you typed is below: check the case, then save again."
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+class CaseForm(CaseFormMixin, forms.Form):
+    """Every case form: the case it is about, and the version the user saw (optimistic locking). The version
+    is required: without it a save could overwrite a change the user never saw."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"), OUT_OF_DATE),
+    )
 
     def __init__(self, *args, case, **kwargs):
         self.case = case
@@ -74,6 +86,16 @@ class CaseForm(CaseFormMixin, forms.Form):
 
     def setup(self):
         """Add fields that depend on the case."""
+
+    def _post_clean(self):
+        """A missing or broken version is said at the top of the form (the field is hidden), and the form now
+        carries the case's current version, so that saving again after checking the case works."""
+        super()._post_clean()
+        if "version" in self._errors:
+            del self._errors["version"]
+            self.add_error(None, OUT_OF_DATE)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = self.case.version
 
     @property
     def expected_version(self) -> int | None:
@@ -164,8 +186,12 @@ class DateInput(forms.DateInput):
 class ReviewDateForm(CaseForm):
     required_messages = {"next_review_date": "Enter the date of the next review"}
 
-    next_review_date = forms.DateField(
-        label="Next review date", widget=DateInput, help_text="When the arrangements are next reviewed."
+    next_review_date = BoundedDateField(
+        kind=DateKind.FUTURE,
+        what="The next review date",
+        label="Next review date",
+        widget=DateInput,
+        help_text="When the arrangements are next reviewed.",
     )
 
 
@@ -216,7 +242,9 @@ class ActionAddForm(CaseForm):
         widget=PeoplePicker,
         help_text="Type part of their name; the case's team comes first.",
     )
-    due_date = forms.DateField(
+    due_date = BoundedDateField(
+        kind=DateKind.FUTURE,
+        what="The due date",
         label="Due date",
         required=False,
         widget=DateInput,
@@ -279,7 +307,9 @@ class ReviewForm(CaseForm):
     }
 
     notes = forms.CharField(label="Review notes", widget=forms.Textarea(attrs={"rows": 4}))
-    next_review_date = forms.DateField(label="Next review date", widget=DateInput)
+    next_review_date = BoundedDateField(
+        kind=DateKind.FUTURE, what="The next review date", label="Next review date", widget=DateInput
+    )
 
     def __init__(self, *args, actions=(), **kwargs):
         self.actions = list(actions)
@@ -336,7 +366,14 @@ class SubjectNoticeForm(CaseForm):
         help_text="They will read exactly this text. Do not name the person who raised it, nor anyone who "
         "would give them away.",
     )
-    told_date = forms.DateField(label="When", required=False, widget=DateInput, help_text="Leave blank for today.")
+    told_date = BoundedDateField(
+        kind=DateKind.PAST,
+        what="The date they were told",
+        label="When",
+        required=False,
+        widget=DateInput,
+        help_text="Leave blank for today.",
+    )
     names_checked = forms.BooleanField(
         label="The names may stay",
         required=False,
@@ -443,7 +480,9 @@ class ArrangementForm(CaseForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Recorded in the relationships register.",
     )
-    next_review_date = forms.DateField(label="Review it on", widget=DateInput)
+    next_review_date = BoundedDateField(
+        kind=DateKind.FUTURE, what="The review date", label="Review it on", widget=DateInput
+    )
 
 
 class CloseForm(CaseForm):
@@ -490,7 +529,14 @@ class SupportForm(CaseForm):
         help_text="For example a debrief, occupational health, counselling, a change of rota.",
     )
     offered_by = StaffChoiceField(label="Offered by", queryset=StaffMember.objects.none())
-    offered_date = forms.DateField(label="When", required=False, widget=DateInput, help_text="Leave blank for today.")
+    offered_date = BoundedDateField(
+        kind=DateKind.PAST,
+        what="The date it was offered",
+        label="When",
+        required=False,
+        widget=DateInput,
+        help_text="Leave blank for today.",
+    )
 
     def setup(self):
         harmed = self.case.involvements.filter(part=Part.HARMED, staff__isnull=False).values("staff")

@@ -1,7 +1,35 @@
 """Form styling shared by every app's forms: the markup templates/includes/_field.html and
-_error_summary.html expect."""
+_error_summary.html expect; the date field with sensible bounds (core.dates) and the length limits of text
+(docs/security.md "Input limits")."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
+
+from core.dates import DateKind, date_problem
+
+# How much text a field takes. A one-line answer (a place, a title, a name); a paragraph (a reason, a note, a
+# decision); a statement in someone's own words (a disclosure's narrative). Enough for any honest answer, and
+# a clear message instead of a megabyte pasted by mistake.
+LINE_MAX = 200
+PARAGRAPH_MAX = 5_000
+STATEMENT_MAX = 20_000
+
+
+class BoundedDateField(forms.DateField):
+    """A date within the bounds of its kind (core.dates): PAST, FUTURE or ANY. `what` names it in the message
+    ("The review date cannot be in the past."); by default the field's label in quotes."""
+
+    def __init__(self, *, kind: DateKind, what: str | None = None, **kwargs):
+        self.kind = DateKind(kind)
+        self.what = what
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        what = self.what or f"“{str(self.label or 'The date').rstrip('?:. ')}”"
+        problem = date_problem(value, kind=self.kind, what=what)
+        if problem:
+            raise forms.ValidationError(problem, code="out_of_range")
 
 
 class PeoplePicker(forms.Select):
@@ -46,6 +74,7 @@ class StyledFormMixin:
     def _style(self):
         for name, field in self.fields.items():
             widget = field.widget
+            self._limit_length(name, field)
             self._word_errors(name, field)
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
@@ -55,6 +84,26 @@ class StyledFormMixin:
                 widget.attrs.setdefault("class", "form-control form-control-lg")
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_helptext"
+
+    @staticmethod
+    def _limit_length(name, field):
+        """Every text field has a length limit: a paragraph for a text area, a line otherwise, unless the
+        field sets its own, and a message in its own words. A text area gets no maxlength attribute: the
+        browser would cut a pasted text short without a word, where the server says how long it is.
+        Safe to run twice (full_clean runs it too, for a form that never called _style)."""
+        if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.HiddenInput):
+            return
+        if field.max_length is None:
+            field.max_length = PARAGRAPH_MAX if isinstance(field.widget, forms.Textarea) else LINE_MAX
+            if not isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("maxlength", str(field.max_length))
+        if isinstance(field.widget, forms.Textarea):
+            field.widget.attrs.pop("maxlength", None)
+        label = str(field.label or name.replace("_", " ")).rstrip("?:. ")
+        too_long = f"“{label}” can be at most %(limit_value)s characters long; it has %(show_value)s. Shorten it."
+        # A new validator, not the shared one: a form copies its fields' validator lists shallowly.
+        others = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        field.validators = [*others, MaxLengthValidator(field.max_length, message=too_long)]
 
     def _word_errors(self, name, field):
         """Replace Django's generic messages with ones that say what to do with this field."""
@@ -74,6 +123,8 @@ class StyledFormMixin:
             field.error_messages["invalid"] = f"“{label}” must be a real date, for example 31/3/2027"
 
     def full_clean(self):
+        for name, field in self.fields.items():
+            self._limit_length(name, field)
         super().full_clean()
         for name in self.errors:
             if name not in self.fields:

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 
-from core.forms import PeoplePickerMultiple, StyledFormMixin, team_first
+from core.dates import DateKind
+from core.forms import STATEMENT_MAX, BoundedDateField, PeoplePickerMultiple, StyledFormMixin, team_first
 from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember
 from policies.models import BoundaryCategory, DisclosureKind
 
@@ -149,7 +149,9 @@ class DisclosureForm(StyledFormMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose one of the types in the list."},
     )
-    occurred_date = forms.DateField(
+    occurred_date = BoundedDateField(
+        kind=DateKind.PAST,
+        what="The date it happened",
         label="When did it happen?",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -166,6 +168,7 @@ class DisclosureForm(StyledFormMixin, forms.Form):
     narrative = forms.CharField(
         label="Tell us about it in your own words",
         required=False,
+        max_length=STATEMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "true"}),
         help_text="What happened or what the situation is, and anything you think your manager should know. "
         "Use initials, not full names.",
@@ -251,7 +254,9 @@ class DisclosureForm(StyledFormMixin, forms.Form):
         required=False,
         choices=[("", "Choose one"), *Relationship.Kind.choices],
     )
-    relationship_since = forms.DateField(
+    relationship_since = BoundedDateField(
+        kind=DateKind.PAST,
+        what="The date it began",
         label="Since when, roughly?",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -299,7 +304,9 @@ class DisclosureForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
     )
-    variation_when = forms.DateField(
+    variation_when = BoundedDateField(
+        kind=DateKind.FUTURE,
+        what="The date it would happen",
         label="When would it happen?",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -402,12 +409,6 @@ class DisclosureForm(StyledFormMixin, forms.Form):
         return self.kind == K.CONCERN
 
     # Validation ---------------------------------------------------------------------------
-
-    def clean_occurred_date(self):
-        value = self.cleaned_data.get("occurred_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("This date is in the future. Enter the date it happened.")
-        return value
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")

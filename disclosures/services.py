@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from cases.services import case_follow_up_add, case_open_for, reference_next
+from core.dates import DateKind, date_problem
 from disclosures.models import Attachment, Disclosure, FollowUp
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
@@ -95,8 +96,9 @@ def disclosure_validate_for_submit(*, disclosure: Disclosure) -> None:
     if not disclosure.narrative.strip() and disclosure.kind != DisclosureKind.VARIATION:
         # A variation request's plan is its account (seed 000 §5.7): the extra text is optional.
         errors.setdefault("narrative", []).append("Say what happened, in your own words.")
-    if disclosure.occurred_date and disclosure.occurred_date > timezone.localdate():
-        errors.setdefault("occurred_date", []).append("The date cannot be in the future.")
+    problem = date_problem(disclosure.occurred_date, kind=DateKind.PAST, what="The date it happened")
+    if problem:
+        errors.setdefault("occurred_date", []).append(problem)
     if disclosure.kind == DisclosureKind.CONCERN:
         if not subjects:
             errors.setdefault("subjects", []).append("Choose the colleague this concern is about.")

@@ -1,5 +1,7 @@
 from django import forms
 
+from core.dates import DateKind
+from core.forms import LINE_MAX, BoundedDateField
 from policies.models import PolicyVersion
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -8,7 +10,7 @@ ALLOWED_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 
 class PolicyImportForm(forms.Form):
     title = forms.CharField(
-        max_length=200, help_text="A new title starts a new policy; an existing one adds a version."
+        max_length=LINE_MAX, help_text="A new title starts a new policy; an existing one adds a version."
     )
     file = forms.FileField(
         label="Policy document",
@@ -17,9 +19,14 @@ class PolicyImportForm(forms.Form):
     label = forms.CharField(
         label="Version", max_length=20, required=False, help_text="Leave blank to use the document's own, e.g. 1.1."
     )
-    approved_by = forms.CharField(max_length=200, required=False, help_text="For example, the Board.")
-    approved_date = forms.DateField(required=False, help_text="For example, 18/08/2026.")
-    next_review_date = forms.DateField(required=False, help_text="For example, 18/08/2027.")
+    approved_by = forms.CharField(max_length=LINE_MAX, required=False, help_text="For example, the Board.")
+    approved_date = BoundedDateField(
+        kind=DateKind.PAST, what="The approval date", required=False, help_text="For example, 18/08/2026."
+    )
+    # ANY: an older version imported for the record may have a review date that has passed.
+    next_review_date = BoundedDateField(
+        kind=DateKind.ANY, what="The next review date", required=False, help_text="For example, 18/08/2027."
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -4,11 +4,19 @@ show a row the selector did not already allow, and the choices offered come from
 import django_filters
 from django import forms
 
+from core.dates import DateKind
+from core.forms import BoundedDateField
 from disclosures.models import Disclosure
 from people.models import StaffMember, Team
 from registers.selectors import OUTCOME_CHOICES, gifts_from_giver, giver_choices
 
 DateInput = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DayFilter(django_filters.DateFilter):
+    """A day within core.dates' bounds (1900 to five years ahead)."""
+
+    field_class = BoundedDateField
 
 
 class GiftRegisterFilter(django_filters.FilterSet):
@@ -20,8 +28,12 @@ class GiftRegisterFilter(django_filters.FilterSet):
         label="Worker", field_name="reporter", queryset=StaffMember.objects.none(), empty_label="Any worker"
     )
     outcome = django_filters.ChoiceFilter(label="Outcome", choices=OUTCOME_CHOICES, empty_label="Any outcome")
-    date_from = django_filters.DateFilter(label="From", field_name="gift_date", lookup_expr="gte", widget=DateInput)
-    date_to = django_filters.DateFilter(label="To", field_name="gift_date", lookup_expr="lte", widget=DateInput)
+    date_from = DayFilter(
+        label="From", field_name="gift_date", lookup_expr="gte", widget=DateInput, kind=DateKind.ANY, what="“From”"
+    )
+    date_to = DayFilter(
+        label="To", field_name="gift_date", lookup_expr="lte", widget=DateInput, kind=DateKind.ANY, what="“To”"
+    )
 
     class Meta:
         model = Disclosure

@@ -143,6 +143,32 @@ def test_an_invalid_date_is_explained_and_shows_no_events(auditor_client, events
     assert auditor_client.get(EXPORT, {"date_from": "31/02/2026"}).status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"date_to": "31/12/9999"}, "The “to” date cannot be more than 5 years ahead"),
+        ({"date_from": "01/01/0001"}, "The “from” date cannot be before 1 January 1900"),
+        ({"date_from": "9999-12-31", "date_to": "9999-12-31"}, "cannot be more than 5 years ahead"),
+    ],
+)
+def test_a_date_out_of_range_is_explained_not_a_server_error(auditor_client, events, query, message):
+    """IN-01: 31/12/9999 in "To" was a server error (the day after it does not exist); now it is a message."""
+    response = auditor_client.get(LIST, query)
+    assert response.status_code == 200
+    assert response.context["rows"] == []
+    assert message in response.content.decode()
+    assert auditor_client.get(EXPORT, query).status_code == 400
+
+
+def test_a_filter_typed_with_a_nul_character_is_recorded_without_it(auditor_client, events):
+    """IN-01: the view's own audit event keeps the filters as typed; PostgreSQL cannot store NUL in JSON, so
+    a NUL was a server error. It is recorded as U+FFFD."""
+    response = auditor_client.get(LIST, {"actor": "wor\x00ker", "date_from": "\x00"})
+    assert response.status_code == 200
+    viewed = AuditEvent.objects.filter(action="audit.events.viewed").latest("pk")
+    assert viewed.detail["filters"]["actor"] == "wor\ufffdker"
+
+
 def test_the_trail_is_paginated_fifty_a_page_and_pages_keep_the_filters(auditor_client, org):
     for number in range(60):
         audit_record(action="test.paged", object_id=number)

@@ -20,6 +20,7 @@ from cases.services.base import (
     _lock,
     _notify_reviewer_updated,
     _require,
+    _require_date,
     _require_move,
     _require_reason,
     _save,
@@ -27,6 +28,7 @@ from cases.services.base import (
     _today,
     timeline_add,
 )
+from core.dates import DateKind
 from people.models import StaffMember
 from policies.models import StatutoryPrompt
 
@@ -51,6 +53,7 @@ def action_add(
         not case.subjects.filter(pk=owner.pk).exists() or template.refers_to == "",
         "A referral cannot be owned by the person the case is about.",
     )
+    _require_date(due_date, kind=DateKind.FUTURE, what="The due date")
     due_date = due_date or _today() + datetime.timedelta(days=template.default_days)
     action = Action(case=case, template=template, details=details, owner=owner, due_date=due_date, created_by=staff)
     action._history_user = actor

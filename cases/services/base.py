@@ -13,6 +13,7 @@ from cases.models import (
     TimelineEntry,
 )
 from cases.permissions import ALLOWED_TRANSITIONS, move_refusal
+from core.dates import DateKind, date_problem
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import StaffMember
@@ -125,3 +126,10 @@ def _link(case: Case) -> str:
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def _require_date(value: datetime.date | None, *, kind: DateKind, what: str) -> None:
+    """The date is within the bounds of its kind (core.dates: the one rule for every date typed in)."""
+    problem = date_problem(value, kind=kind, what=what, today=_today())
+    if problem:
+        raise CaseError(problem)

@@ -20,11 +20,12 @@ from cases.services.base import (
     _lock,
     _move,
     _require,
+    _require_date,
     _require_move,
     _save,
-    _today,
     timeline_add,
 )
+from core.dates import DateKind
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 
@@ -65,7 +66,7 @@ def case_set_review_date(*, case: Case, actor, next_review_date: datetime.date, 
     case = _lock(case, expected_version)
     _require_move(actor, case, "set_review_date")
     _require(next_review_date is not None, "Choose the date of the next review.")
-    _require(next_review_date >= _today(), "The next review date cannot be in the past.")
+    _require_date(next_review_date, kind=DateKind.FUTURE, what="The next review date")
     case.next_review_date = next_review_date
     _save(case, actor=actor, reason="cases.case.review_date_set", fields=["next_review_date"])
     timeline_add(

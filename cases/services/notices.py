@@ -15,7 +15,18 @@ from cases.models import (
 )
 from cases.permissions import can_reply_to_notice
 from cases.selectors import staff_concerned
-from cases.services.base import CaseError, _link, _lock, _require, _require_move, _save, _today, timeline_add
+from cases.services.base import (
+    CaseError,
+    _link,
+    _lock,
+    _require,
+    _require_date,
+    _require_move,
+    _save,
+    _today,
+    timeline_add,
+)
+from core.dates import DateKind
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import StaffMember
@@ -50,7 +61,7 @@ def subject_notice_record(
     told = (told or "").strip()
     _require(bool(told), "Write what the subject was told.")
     told_date = told_date or _today()
-    _require(told_date <= _today(), "The date they were told cannot be in the future.")
+    _require_date(told_date, kind=DateKind.PAST, what="The date they were told")
     named = staff_named_in(text=told, exclude={subject.pk})
     if named and not names_checked:
         raise CaseError(

@@ -11,7 +11,17 @@ from django.db import transaction
 from audit.services import audit_record
 from cases.models import Case, Involvement, SupportOffered, TimelineEntry
 from cases.selectors import person_label
-from cases.services.base import _lock, _require, _require_move, _require_reason, _save, _today, timeline_add
+from cases.services.base import (
+    _lock,
+    _require,
+    _require_date,
+    _require_move,
+    _require_reason,
+    _save,
+    _today,
+    timeline_add,
+)
+from core.dates import DateKind
 from people.models import StaffMember
 from policies.models import BoundaryCategory, DisclosureKind, Part
 
@@ -107,7 +117,7 @@ def support_offered_record(
     what = (what or "").strip()
     _require(bool(what), "Say what support was offered.")
     offered_date = offered_date or _today()
-    _require(offered_date <= _today(), "The date it was offered cannot be in the future.")
+    _require_date(offered_date, kind=DateKind.PAST, what="The date it was offered")
     support = SupportOffered(
         case=case, staff=staff, what=what, offered_by=offered_by, offered_date=offered_date, recorded_by=actor
     )

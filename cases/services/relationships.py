@@ -14,12 +14,13 @@ from cases.models import (
 from cases.services.base import (
     _lock,
     _require,
+    _require_date,
     _require_move,
     _require_reason,
     _save,
-    _today,
     timeline_add,
 )
+from core.dates import DateKind
 from people.models import Relationship
 from people.services import relationship_end, relationship_record_arrangement
 
@@ -40,7 +41,7 @@ def case_record_arrangement(
     arrangement = (arrangement or "").strip()
     _require(bool(arrangement), "Describe the arrangement agreed.")
     _require(next_review_date is not None, "Choose when the arrangement is next reviewed.")
-    _require(next_review_date >= _today(), "The review date cannot be in the past.")
+    _require_date(next_review_date, kind=DateKind.FUTURE, what="The review date")
     relationship = relationship_record_arrangement(
         relationship=case.relationship,
         arrangement=arrangement,

@@ -14,7 +14,8 @@ from cases.models import (
     Review,
     TimelineEntry,
 )
-from cases.services.base import _lock, _require, _require_move, _save, _today, timeline_add
+from cases.services.base import _lock, _require, _require_date, _require_move, _save, timeline_add
+from core.dates import DateKind
 
 
 @transaction.atomic
@@ -31,8 +32,7 @@ def review_record(
     case = _lock(case, expected_version)
     staff = _require_move(actor, case, "record_review")
     _require(bool(notes and notes.strip()), "Write a note of the review.")
-    if next_review_date is not None:
-        _require(next_review_date >= _today(), "The next review date cannot be in the past.")
+    _require_date(next_review_date, kind=DateKind.FUTURE, what="The next review date")
     _require(
         next_review_date is not None or case.status != Case.Status.MONITORING,
         "A case in monitoring needs the date of its next review.",

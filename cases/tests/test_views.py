@@ -258,6 +258,33 @@ def test_a_review_date_in_the_past_is_refused_and_kept(reviewer_client, org):
     assert case.next_review_date.isoformat() == future
 
 
+@pytest.mark.parametrize(
+    ("name", "field", "typed", "message"),
+    [
+        ("review_date", "next_review_date", "9999-12-31", "The next review date cannot be more than 5 years ahead"),
+        ("review_date", "next_review_date", "0001-01-01", "The next review date cannot be in the past."),
+        ("subject_notice", "told_date", "2999-01-01", "The date they were told cannot be in the future."),
+        ("subject_notice", "told_date", "1066-10-14", "The date they were told cannot be before 1 January 1900."),
+        ("action_add", "due_date", "9999-12-31", "The due date cannot be more than 5 years ahead"),
+    ],
+)
+def test_a_date_no_one_means_is_refused_in_the_page_and_kept(reviewer_client, org, name, field, typed, message):
+    """IN-01: a review date of 31/12/9999 was accepted; every date has the bounds of its kind (core.dates)."""
+    case = drive_to(gift_case(org), Case.Status.ACTION_PLAN, reviewer=org.manager.user)
+    response = reviewer_client.post(url(name, case), {"version": case.version, field: typed, "told": "Kept words"})
+    assert response.status_code == 200
+    assert_kept(response, message, typed)
+    case.refresh_from_db()
+    assert case.next_review_date is None and not case.actions.exists() and not case.subject_notices.exists()
+
+
+def test_a_service_refuses_a_date_out_of_bounds_too(org):
+    """The same rule in the service: a caller that skips the form cannot store 31/12/9999 either."""
+    case = drive_to(gift_case(org), Case.Status.ACTION_PLAN, reviewer=org.manager.user)
+    with pytest.raises(services.CaseError, match="more than 5 years ahead"):
+        services.case_set_review_date(case=case, actor=org.manager.user, next_review_date=datetime.date(9999, 12, 31))
+
+
 def test_monitoring_needs_a_review_date(reviewer_client, org):
     case = drive_to(gift_case(org), Case.Status.ACTION_PLAN, reviewer=org.manager.user)
     response = reviewer_client.post(url("monitoring", case), {"version": case.version})
@@ -296,7 +323,9 @@ def test_an_action_is_added_and_a_missing_owner_keeps_the_details(reviewer_clien
     assert reviewer_client.post(url("action_add", case), data).status_code == 302
     action = Action.objects.get(case=case)
     assert action.due_date == TODAY() + datetime.timedelta(days=supervision.default_days)
-    response = reviewer_client.post(url("action_status", case, action.pk), {"status": Action.Status.DONE})
+    case.refresh_from_db()
+    data = {"version": case.version, "status": Action.Status.DONE}
+    response = reviewer_client.post(url("action_status", case, action.pk), data)
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == Action.Status.DONE

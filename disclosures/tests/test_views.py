@@ -257,9 +257,14 @@ def test_a_concern_needs_the_colleague_and_the_good_faith_statement(worker_clien
         ("subjects", "999999"),
         ("carers", "999999"),
         ("service_users", "not-a-number"),
+        # Larger than any id the database can hold: once a server error on SQLite (IN-01).
+        ("service_users", "99999999999999999999"),
+        ("subjects", "-99999999999999999999"),
+        ("carers", "9" * 40),
     ],
 )
 def test_someone_outside_the_organisation_cannot_be_named(worker_client, org, field, value):
+    """IN-01, IN-05: a person not offered on the page, whatever number is posted, is refused in the page."""
     response = details_post(
         worker_client, "self_declaration", category("gifts-money"), {"narrative": "Kept text", field: [value]}
     )
