@@ -75,8 +75,8 @@ def _conflicted_q(user, field: str) -> Q:  # Q() (nothing to leave out) for the 
 
 
 def _hidden_cases(user) -> QuerySet[Case]:
-    """Restricted and speak-up cases this viewer may not open."""
-    return Case.objects.filter(Q(is_restricted=True) | Q(is_speak_up=True)).exclude(
+    """Restricted, speak-up and confidential cases this viewer may not open."""
+    return Case.objects.filter(Q(is_restricted=True) | Q(is_speak_up=True) | Q(is_confidential=True)).exclude(
         pk__in=case_list_for(user).values("pk")
     )
 

@@ -97,6 +97,7 @@ def lessons_approved(*, quarter: Quarter) -> list[str]:
             case__closed_at__lt=quarter.end_at,
             case__status=Case.Status.CLOSED,
             case__is_restricted=False,
+            case__is_confidential=False,
             decision__in=[LessonReview.Decision.APPROVED, LessonReview.Decision.EDITED],
         )
         .order_by()
@@ -130,14 +131,15 @@ def lessons_sha256(text: str) -> str:
 
 
 def lessons_for_review(*, quarter: Quarter) -> QuerySet[Case]:
-    """Closed cases of the quarter with lessons written, and their review if any (restricted cases
-    are left out: their content stays with the people in them). Case content: audit the read."""
+    """Closed cases of the quarter with lessons written, and their review if any (restricted and confidential
+    cases are left out: their content stays with the people in them). Case content: audit the read."""
     return (
         Case.objects.filter(
             closed_at__gte=quarter.start_at,
             closed_at__lt=quarter.end_at,
             status=Case.Status.CLOSED,
             is_restricted=False,
+            is_confidential=False,
         )
         .exclude(lessons="")
         .select_related("category", "lesson_review")

@@ -186,7 +186,7 @@ def lesson_review(request):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(back)
     case = get_object_or_404(
-        Case.objects.filter(status=Case.Status.CLOSED, is_restricted=False).exclude(lessons=""),
+        Case.objects.filter(status=Case.Status.CLOSED, is_restricted=False, is_confidential=False).exclude(lessons=""),
         pk=form.cleaned_data["case"],
     )
     lesson_review_save(
