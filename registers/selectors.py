@@ -250,6 +250,8 @@ def relationship_register_for(user, *, include_ended: bool = False) -> list[Regi
     if scope and colleague_scope:  # a pair is in scope when either worker is (Q() is everyone already)
         scope |= Q(counterpart=Relationship.Counterpart.COLLEAGUE) & colleague_scope
     rows = Relationship.objects.filter(scope).exclude(_conflicted_q(user, "staff"))
+    # A relationship declared "between me and my line manager" shows only to those who may open its case.
+    rows = rows.exclude(cases__in=_hidden_cases(user))
     if not include_ended:
         rows = rows.filter(status__in=Relationship.OPEN_STATUSES)
     rows = list(

@@ -78,7 +78,11 @@ def test_the_policies_page_and_the_disclosure_form_link_to_the_rules(client, org
     assert f'href="{rules_url}"' in client.get(reverse("policies:list")).text
     response = client.post(
         reverse("disclosures:new"),
-        {"step": "category", "kind": "self_declaration", "category": BoundaryCategory.objects.get(code="gifts-money").pk},
+        {
+            "step": "category",
+            "kind": "self_declaration",
+            "category": BoundaryCategory.objects.get(code="gifts-money").pk,
+        },
     )
     assert f'href="{rules_url}"' in response.text
     assert "What happens when you tell us" in response.text
