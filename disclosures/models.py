@@ -79,8 +79,8 @@ class Disclosure(models.Model):
     confidential = models.BooleanField(
         "keep this between me and my line manager",
         default=False,
-        help_text="Only for a personal self-declaration in a category that allows it (BoundaryCategory."
-        "may_be_confidential); the case is seen by the reviewer only, unless a safeguarding rule applies.",
+        help_text="Only for a personal self-declaration in a category that allows it; the case is seen by the "
+        "reviewer only, unless a safeguarding rule applies.",
     )
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures")
     created_at = models.DateTimeField(auto_now_add=True)

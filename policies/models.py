@@ -80,7 +80,7 @@ class BoundaryCategory(models.Model):
         "may be kept between the worker and their line manager",
         default=False,
         help_text="A worker declaring something personal in this category (feelings or attachment, a relationship, "
-        "their health) may ask to keep it between them and their line manager (seed 004 supervision).",
+        "their health) may ask to keep it between them and their line manager.",
     )
     needs_sign_off = models.BooleanField(
         "closure needs a second person",

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name="is_confidential",
             field=models.BooleanField(
                 default=False,
-                help_text="The worker asked to keep it between them and their line manager (seed 004 supervision): only the reviewer and whoever it is escalated to see it, and the safeguarding lead if a rule makes it a safeguarding matter.",
+                help_text="The worker asked to keep it between them and their line manager: only the reviewer and whoever it is escalated to see it, and the safeguarding lead if a rule makes it a safeguarding matter.",
                 verbose_name="between the worker and their line manager",
             ),
         ),
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name="is_confidential",
             field=models.BooleanField(
                 default=False,
-                help_text="The worker asked to keep it between them and their line manager (seed 004 supervision): only the reviewer and whoever it is escalated to see it, and the safeguarding lead if a rule makes it a safeguarding matter.",
+                help_text="The worker asked to keep it between them and their line manager: only the reviewer and whoever it is escalated to see it, and the safeguarding lead if a rule makes it a safeguarding matter.",
                 verbose_name="between the worker and their line manager",
             ),
         ),

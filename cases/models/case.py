@@ -100,7 +100,7 @@ class Case(models.Model):
     is_confidential = models.BooleanField(
         "between the worker and their line manager",
         default=False,
-        help_text="The worker asked to keep it between them and their line manager (seed 004 supervision): only the "
+        help_text="The worker asked to keep it between them and their line manager: only the "
         "reviewer and whoever it is escalated to see it, and the safeguarding lead if a rule makes it a "
         "safeguarding matter.",
     )

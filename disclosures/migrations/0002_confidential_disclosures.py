@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name="confidential",
             field=models.BooleanField(
                 default=False,
-                help_text="Only for a personal self-declaration in a category that allows it (BoundaryCategory.may_be_confidential); the case is seen by the reviewer only, unless a safeguarding rule applies.",
+                help_text="Only for a personal self-declaration in a category that allows it; the case is seen by the reviewer only, unless a safeguarding rule applies.",
                 verbose_name="keep this between me and my line manager",
             ),
         ),
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name="confidential",
             field=models.BooleanField(
                 default=False,
-                help_text="Only for a personal self-declaration in a category that allows it (BoundaryCategory.may_be_confidential); the case is seen by the reviewer only, unless a safeguarding rule applies.",
+                help_text="Only for a personal self-declaration in a category that allows it; the case is seen by the reviewer only, unless a safeguarding rule applies.",
                 verbose_name="keep this between me and my line manager",
             ),
         ),

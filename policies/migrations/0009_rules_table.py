@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             name="may_be_confidential",
             field=models.BooleanField(
                 default=False,
-                help_text="A worker declaring something personal in this category (feelings or attachment, a relationship, their health) may ask to keep it between them and their line manager (seed 004 supervision).",
+                help_text="A worker declaring something personal in this category (feelings or attachment, a relationship, their health) may ask to keep it between them and their line manager.",
                 verbose_name="may be kept between the worker and their line manager",
             ),
         ),
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             name="may_be_confidential",
             field=models.BooleanField(
                 default=False,
-                help_text="A worker declaring something personal in this category (feelings or attachment, a relationship, their health) may ask to keep it between them and their line manager (seed 004 supervision).",
+                help_text="A worker declaring something personal in this category (feelings or attachment, a relationship, their health) may ask to keep it between them and their line manager.",
                 verbose_name="may be kept between the worker and their line manager",
             ),
         ),
