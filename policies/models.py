@@ -302,12 +302,12 @@ class Acknowledgement(models.Model):
 class RiskCondition(models.TextChoices):
     """What the reviewer's current risk assessment shows (cases.RiskAssessment factors and band)."""
 
-    VULNERABLE = "vulnerable", "the reviewer's risk assessment says a child or an adult at risk is involved"
-    POWER_IMBALANCE = "power_imbalance", "the reviewer's risk assessment finds a power imbalance"
-    SEXUAL = "sexual", "the reviewer's risk assessment finds a sexual element"
-    FINANCIAL = "financial", "the reviewer's risk assessment finds a financial element"
-    LONE_WORKING = "lone_working", "the reviewer's risk assessment finds lone working"
-    REPEATED = "repeated", "the reviewer's risk assessment finds it has happened before"
+    VULNERABLE = "vulnerable", "the manager's risk assessment says a child or an adult at risk is involved"
+    POWER_IMBALANCE = "power_imbalance", "the manager's risk assessment finds a power imbalance"
+    SEXUAL = "sexual", "the manager's risk assessment finds a sexual element"
+    FINANCIAL = "financial", "the manager's risk assessment finds a financial element"
+    LONE_WORKING = "lone_working", "the manager's risk assessment finds lone working"
+    REPEATED = "repeated", "the manager's risk assessment finds it has happened before"
     HIGH_BAND = "high_band", "the risk assessment puts it in a high band"
 
 

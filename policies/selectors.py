@@ -308,14 +308,18 @@ def rule_sentence(rule: Rule, *, sections: list[PolicySection]) -> RuleSentence:
         when.append("anything is reported")
     then = []
     if rule.priority:
-        then.append(f"it is treated as {rule.get_priority_display().lower()}")
+        then.append(
+            "it is urgent"
+            if rule.priority == Priority.URGENT
+            else f"it is {rule.get_priority_display().lower()} priority"
+        )
     if rule.alert:
         then.append("the safeguarding lead is told at once")
     elif rule.safeguarding:
         then.append("the safeguarding lead can see it")
     prompts = rule.get_prompts_display()
     if prompts:
-        then.append(f"the manager must consider: {_either([p[0].lower() + p[1:] for p in prompts], 'and')}")
+        then.append(f"the manager must consider: {_either(prompts, 'and')}")
     return RuleSentence(rule=rule, when=when, then=then, because=rule.reason, sections=sections)
 
 

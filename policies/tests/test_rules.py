@@ -40,13 +40,14 @@ def test_a_rule_reads_when_then_because(org):
     sentence = next(s for s in rule_sentences() if s.rule.name == "Sexualised behaviour")
     assert sentence.when == ["it is about “Sexual boundaries” or “Sexualised behaviour towards a worker”"]
     assert sentence.then == [
-        "it is treated as urgent",
+        "it is urgent",
         "the safeguarding lead is told at once",
-        "the manager must consider: safeguarding referral to the local authority",
+        "the manager must consider: Safeguarding referral to the local authority",
     ]
     hr = next(s for s in rule_sentences() if s.rule.name == "Disciplinary: a member of staff's conduct is in question")
     assert "what you tell us is something that happened or a worry about a colleague" in hr.when
     assert "a member of staff is the person concerned" in hr.when
+    assert hr.then == ["the manager must consider: HR disciplinary investigation"]
     assert hr.because.endswith("Telling us about yourself is never in itself a disciplinary matter.")
 
 
