@@ -280,7 +280,7 @@ def test_closing_needs_an_outcome_and_a_summary_for_the_reporter(org, outcome, s
 
 
 def test_closing_needs_every_statutory_prompt_answered(org):
-    case = gift_case(org, category_code="physical-contact")  # touch raises a safeguarding referral prompt
+    case = concern_case(org)  # a worry about a colleague's discrimination raises the HR investigation prompt
     with pytest.raises(services.CaseError, match="statutory prompt"):
         services.case_close(
             case=case, actor=org.manager.user, outcome=Outcome.GUIDANCE, outcome_notes="", summary_for_reporter="s"
