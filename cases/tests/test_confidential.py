@@ -13,7 +13,6 @@ from disclosures.tests.factories import category, disclosure_file
 from notifications.models import OutboxMessage
 from people.models import StaffMember
 from people.tests.factories import ServiceUserFactory
-from registers.selectors import relationship_register_for
 
 pytestmark = pytest.mark.django_db
 
@@ -144,21 +143,3 @@ def test_a_risk_assessment_that_finds_an_adult_at_risk_brings_in_the_safeguardin
     client.force_login(org.worker.user)
     page = client.get(reverse("disclosures:detail", args=[disclosure.pk])).text
     assert "The safeguarding lead can now see it, because of our rules" in page
-
-
-def test_a_confidential_relationship_stays_off_the_senior_managers_register(org):
-    service_user = ServiceUserFactory(team=org.north_a)
-    disclosure = disclosure_file(
-        reporter=org.worker,
-        category_code="prior-relationship",
-        service_users=[service_user],
-        details={"kind": "friend", "began": "before"},
-        confidential=True,
-    )
-    assert disclosure.case.is_confidential
-
-    def listed(user):
-        return any(service_user.reference in str(vars(entry)) for entry in relationship_register_for(user))
-
-    assert not listed(org.senior.user)
-    assert listed(org.manager.user)  # the line manager keeps the register up to date
