@@ -30,8 +30,16 @@ from core.roles import Role, has_role
 
 
 def is_administrator(user) -> bool:
-    """May this user use the admin? Active, and holding the Administrator role."""
+    """Active, and holding the Administrator role: the admin's own pages and every model in it."""
     return bool(user is not None and user.is_active and has_role(user, Role.ADMINISTRATOR))
+
+
+def is_rules_editor(user) -> bool:
+    """May this user edit the rules table (urgency, alerts, prompts)? Administrators and the safeguarding lead,
+    who owns what the rules decide; the lead sees nothing else in the admin."""
+    return is_administrator(user) or bool(
+        user is not None and user.is_active and has_role(user, Role.SAFEGUARDING_LEAD)
+    )
 
 
 class BoundariesAdminSite(admin.AdminSite):
@@ -40,7 +48,7 @@ class BoundariesAdminSite(admin.AdminSite):
     index_title = "Accounts, teams and service-user references"
 
     def has_permission(self, request):
-        return is_administrator(request.user)
+        return is_administrator(request.user) or is_rules_editor(request.user)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Every ModelAdmin answers from the Administrator role (read-only unless it says otherwise)."""
@@ -101,3 +109,22 @@ def administrator_only(admin_class):
     if inlines != list(getattr(admin_class, "inlines", [])):
         admin_class = type(admin_class.__name__, (admin_class,), {"inlines": inlines})
     return admin_class
+
+
+class RulesEditorAdminMixin(AdministratorAdminMixin):
+    """For the rules table only: administrators and the safeguarding lead (is_rules_editor)."""
+
+    def has_module_permission(self, request):
+        return is_rules_editor(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_rules_editor(request.user)
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return is_rules_editor(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_rules_editor(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_rules_editor(request.user)

@@ -22,13 +22,14 @@ from django.contrib.auth import get_user_model
 
 from demo.context import ANCHOR_DATE, DemoContext
 from people.models import StaffMember
-from policies.models import BoundaryCategory, Policy, PolicySection, PolicyVersion
+from policies.models import BoundaryCategory, Policy, PolicySection, PolicyVersion, Rule
 from policies.parsing import parse_policy
 from policies.services import (
     category_policy_sections_set,
     policy_acknowledge,
     policy_version_import,
     policy_version_publish,
+    rule_policy_sections_set,
 )
 
 DOCUMENTS = Path(__file__).resolve().parent / "policy_documents"
@@ -82,6 +83,37 @@ CATEGORY_SECTIONS = {
 }
 
 
+# The rules (policies migration 0010) and the clauses behind them, by rule name: all in the boundaries policy.
+RULE_SECTIONS = {
+    "Sexualised behaviour": ["7.2.2", "7.3.1", "7.3.3"],
+    "Someone at risk of harm now": ["11.4", "12.1"],
+    "A child or an adult at risk is involved": ["7.2.4", "12.4"],
+    "The manager finds a child or an adult at risk involved": ["12.4"],
+    "Touch, money, substances, care outside the plan, power": ["7.1.1", "5.3.1", "8.4.3", "8.3.1", "8.5.2"],
+    "Hiding things from colleagues, discrimination": ["6.4.3", "8.6.2"],
+    "A sexual element": ["7.2.3"],
+    "A financial element": ["5.2.2"],
+    "Police: sexual abuse alleged against a member of staff": ["7.2.3"],
+    "Police: a sexual element found in a member of staff's conduct": ["7.2.3"],
+    "Police: financial abuse alleged against a member of staff": ["12.4"],
+    "Police: physical abuse alleged against a member of staff": ["7.1.1", "12.4"],
+    "Disciplinary: a member of staff's conduct is in question": ["12.7"],
+    "Disciplinary: a gift or money accepted": ["5.1.1", "12.7"],
+    "Disciplinary: it has happened before": ["12.7"],
+    "Disciplinary: a high risk": ["12.7"],
+    "Disciplinary: referred to HR": ["12.4"],
+    "Regulator: a registered professional": ["7.2.3", "12.4"],
+    "Regulator: a high risk, registered professional": ["12.4"],
+    "LADO or PiPoT: a person in a position of trust, a child or an adult at risk": ["12.4"],
+    "LADO or PiPoT: sexual boundaries or abuse of power by a member of staff": ["12.4"],
+    "LADO or PiPoT: touch by a member of staff": ["12.4"],
+    "DBS: removal after harm": ["7.2.3", "12.4"],
+    "DBS: sexual boundaries, money or power": ["7.2.3", "12.4"],
+    "Serious incident: high risk to a child or an adult at risk": ["12.4"],
+    "Serious incident: sexual boundaries crossed by a member of staff": ["12.4"],
+}
+
+
 def seed_policies(ctx: DemoContext) -> str:
     """The boundaries policy and the social media guidance: published, linked to every category, mostly acknowledged."""
     actor = get_user_model().objects.get(username="admin")
@@ -91,6 +123,8 @@ def seed_policies(ctx: DemoContext) -> str:
             continue
         version = _import_and_publish(spec, actor=actor)
         _link_categories(version, actor=actor)
+        if spec.title == BOUNDARIES:
+            _link_rules(version, actor=actor)
         _acknowledge(spec, version, rng=ctx.rng(f"policies: {spec.filename}"))
         made.append(spec.title)
     return f"policies: {len(POLICIES)} published and linked to the taxonomy ({len(made)} new)"
@@ -131,6 +165,15 @@ def _link_categories(version: PolicyVersion, *, actor) -> None:
         current = list(category.policy_sections.all())
         new: list[PolicySection] = [sections[number] for number in wanted]
         category_policy_sections_set(category=category, sections=current + new, actor=actor)
+
+
+def _link_rules(version: PolicyVersion, *, actor) -> None:
+    sections = {s.number: s for s in version.sections.all()}
+    for rule in Rule.objects.filter(name__in=RULE_SECTIONS):
+        missing = [number for number in RULE_SECTIONS[rule.name] if number not in sections]
+        if missing:  # shipped together with the document: they must agree
+            raise ValueError(f"{version.policy.title} has no section {', '.join(missing)} for the rule {rule.name}.")
+        rule_policy_sections_set(rule=rule, sections=[sections[n] for n in RULE_SECTIONS[rule.name]], actor=actor)
 
 
 def _acknowledge(spec: DemoPolicy, version: PolicyVersion, *, rng: random.Random) -> None:

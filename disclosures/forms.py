@@ -330,6 +330,15 @@ class DisclosureForm(StyledFormMixin, forms.Form):
         required=False,
     )
 
+    # A personal self-declaration (seed 004 supervision; seed 001 "Disclosure"): only in the categories that allow it
+    # (BoundaryCategory.may_be_confidential).
+    confidential = forms.BooleanField(
+        label="Keep this between me and my line manager",
+        required=False,
+        help_text="Only your line manager (or whoever reviews it, if they are involved) will see it – not senior "
+        "managers. If our safeguarding rules apply, the safeguarding lead will also see it and you will be told why.",
+    )
+
     attachment = forms.FileField(
         label="Add a file (optional)",
         required=False,
@@ -399,6 +408,11 @@ class DisclosureForm(StyledFormMixin, forms.Form):
     @property
     def shows_when_where(self) -> bool:
         return self.kind in (K.INCIDENT, K.CONCERN, K.SELF_DECLARATION)
+
+    @property
+    def offers_confidentiality(self) -> bool:
+        category = self.current_category
+        return bool(category and category.offers_confidentiality(self.kind))
 
     @property
     def shows_risk(self) -> bool:
@@ -485,6 +499,8 @@ class DisclosureForm(StyledFormMixin, forms.Form):
             "carers": list(data.get("carers") or []),
             "speak_up": bool(data.get("speak_up")) and self.kind == K.CONCERN,
             "good_faith_confirmed": bool(data.get("good_faith_confirmed")) and self.kind == K.CONCERN,
+            # Ignored unless the category allows it (disclosures.services.disclosure_draft_save says so too).
+            "confidential": bool(data.get("confidential")),
         }
 
     @classmethod
@@ -502,6 +518,7 @@ class DisclosureForm(StyledFormMixin, forms.Form):
             "carers": list(disclosure.carers.all()),
             "speak_up": disclosure.speak_up,
             "good_faith_confirmed": disclosure.good_faith_confirmed,
+            "confidential": disclosure.confidential,
         }
         section = section_for(disclosure.kind, disclosure.category)
         for name, key in SECTION_FIELDS.get(section, {}).items():

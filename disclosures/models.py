@@ -59,6 +59,12 @@ class Disclosure(models.Model):
         help_text="The reporter's name is visible only to the speak-up guardian.",
     )
     good_faith_confirmed = models.BooleanField(default=False)
+    confidential = models.BooleanField(
+        "keep this between me and my line manager",
+        default=False,
+        help_text="Only for a personal self-declaration in a category that allows it; the case is seen by the "
+        "reviewer only, unless a safeguarding rule applies.",
+    )
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures")
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -53,6 +53,7 @@ def disclosure_draft_save(
     carers=(),
     speak_up: bool = False,
     good_faith_confirmed: bool = False,
+    confidential: bool = False,
 ) -> Disclosure:
     """Create or update a draft; nothing is checked for completeness until submit."""
     with transaction.atomic():
@@ -75,6 +76,8 @@ def disclosure_draft_save(
         # The speak-up route exists only for concerns (DESIGN §3); other kinds drop it.
         disclosure.speak_up = speak_up and kind == DisclosureKind.CONCERN
         disclosure.good_faith_confirmed = good_faith_confirmed
+        # "Between me and my line manager" exists only where the category allows it (seed 004 supervision).
+        disclosure.confidential = bool(confidential and category and category.offers_confidentiality(kind))
         disclosure._history_user = reporter.user
         disclosure.save()
         disclosure.subjects.set(subjects)

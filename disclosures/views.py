@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import audit_record
 from cases.models import Case, VariationDecision
+from cases.selectors import case_who_can_see
 from core.roles import Role
 from core.storage import file_download
 from disclosures import services
@@ -119,6 +120,7 @@ def _render_detail(request, disclosure, follow_up_form, status=200):
         "support": _support_for(request.user.staff),
         # The decision on a plan and its conditions are the worker's to read (seed 000 §5.7–5.8).
         "variation_decision": VariationDecision.objects.filter(case=case).first() if case else None,
+        "who_can_see": case_who_can_see(case=case) if case else [],
     }
     return render(request, "disclosures/disclosure_detail.html", context, status=status)
 
@@ -128,7 +130,14 @@ def disclosure_submitted(request, pk):
     disclosure = _own_disclosure_or_404(request, pk)
     if disclosure.is_draft:
         return redirect("disclosures:edit", pk=disclosure.pk)
-    context = {"disclosure": disclosure, "case": disclosure.case, "support": _support_for(request.user.staff)}
+    case = disclosure.case
+    context = {
+        "disclosure": disclosure,
+        "case": case,
+        "support": _support_for(request.user.staff),
+        "who_can_see": case_who_can_see(case=case),
+        "alerted": case.is_urgent or case.is_safeguarding,
+    }
     return render(request, "disclosures/disclosure_submitted.html", context)
 
 
@@ -236,6 +245,7 @@ def _render_details(request, form, kind, *, disclosure=None, refreshed=False):
                 "section": section_for(kind, c) or "",
                 "description": c.description,
                 "guidance": guidance.get(c.pk, ""),
+                "confidential": c.offers_confidentiality(kind),
             }
             for c in categories
         },

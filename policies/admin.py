@@ -5,12 +5,23 @@ refuses them at the database): a change is a new version, imported on /policies/
 through policies.services so they are audited.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin_access import AdministratorAdminMixin, ReadOnlyAdministratorAdminMixin
-from policies.models import Acknowledgement, BoundaryCategory, Policy, PolicySection, PolicyVersion
+from audit.services import audit_record
+from core.admin_access import AdministratorAdminMixin, ReadOnlyAdministratorAdminMixin, RulesEditorAdminMixin
+from policies.models import (
+    Acknowledgement,
+    BoundaryCategory,
+    DisclosureKind,
+    Policy,
+    PolicySection,
+    PolicyVersion,
+    Rule,
+    StatutoryPrompt,
+)
 from policies.services import (
     PolicyError,
     category_policy_sections_set,
@@ -22,8 +33,8 @@ from policies.services import (
 
 @admin.register(BoundaryCategory)
 class BoundaryCategoryAdmin(AdministratorAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "default_priority", "is_safeguarding", "policy_refs", "linked_sections", "is_active"]
-    list_filter = ["is_active", "is_safeguarding", "default_priority"]
+    list_display = ["name", "may_be_confidential", "policy_refs", "linked_sections", "is_active"]
+    list_filter = ["is_active", "may_be_confidential"]
     search_fields = ["name", "description", "policy_refs"]
     filter_horizontal = ["policy_sections"]
 
@@ -153,3 +164,80 @@ class AcknowledgementAdmin(ReadOnlyAdministratorAdminMixin, admin.ModelAdmin):
     list_display = ["user", "version", "acknowledged_at"]
     list_filter = ["version__policy"]
     search_fields = ["user__username", "user__last_name", "version__policy__title"]
+
+
+class RuleForm(forms.ModelForm):
+    """The kinds and prompts as tick boxes with their labels (stored as lists of codes)."""
+
+    kinds = forms.MultipleChoiceField(
+        label="Kinds of report",
+        choices=DisclosureKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: any kind.",
+    )
+    prompts = forms.MultipleChoiceField(
+        label="Statutory prompts",
+        choices=StatutoryPrompt.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The routes the reviewer must consider (yes or no, and why) before closing.",
+    )
+
+    class Meta:
+        model = Rule
+        fields = [
+            "name", "order", "is_active", "categories", "kinds", "staff_part", "staff_registered", "vulnerable",
+            "risk", "answer", "decision", "priority", "alert", "safeguarding", "prompts", "reason", "policy_sections",
+        ]  # fmt: skip
+
+
+@admin.register(Rule)
+class RuleAdmin(RulesEditorAdminMixin, admin.ModelAdmin):
+    """The rules table: the safeguarding lead and administrators edit it; every change is in its history."""
+
+    form = RuleForm
+    list_display = ["name", "order", "priority", "alert", "safeguarding", "prompt_list", "is_active"]
+    list_filter = ["is_active", "priority", "alert", "safeguarding"]
+    search_fields = ["name", "reason"]
+    filter_horizontal = ["categories", "policy_sections"]
+    fieldsets = [
+        (None, {"fields": ["name", "order", "is_active"]}),
+        (
+            "When",
+            {
+                "fields": [
+                    "categories",
+                    "kinds",
+                    "staff_part",
+                    "staff_registered",
+                    "vulnerable",
+                    "risk",
+                    "answer",
+                    "decision",
+                ]
+            },
+        ),  # fmt: skip
+        ("Then", {"fields": ["priority", "alert", "safeguarding", "prompts"]}),
+        ("Because", {"fields": ["reason", "policy_sections"]}),
+    ]
+
+    @admin.display(description="Prompts")
+    def prompt_list(self, obj):
+        return ", ".join(obj.get_prompts_display()) or "—"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "policy_sections":
+            kwargs["queryset"] = PolicySection.objects.filter(
+                version__status=PolicyVersion.Status.ACTIVE
+            ).select_related("version__policy")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = "policies.rule.changed" if change else "policies.rule.added"
+        super().save_model(request, obj, form, change)
+        audit_record(action=obj._change_reason, actor=request.user, obj=obj)
+
+    def delete_model(self, request, obj):
+        audit_record(action="policies.rule.deleted", actor=request.user, obj=obj, detail={"name": obj.name})
+        super().delete_model(request, obj)

@@ -1,4 +1,6 @@
-"""Policies and the boundaries taxonomy (DESIGN §3 "policies")."""
+"""Policies, the boundaries taxonomy and the rules that decide urgency, alerts and prompts (DESIGN §3 "policies")."""
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -61,13 +63,6 @@ class BoundaryCategory(models.Model):
     policy_refs = models.CharField(
         max_length=200, blank=True, help_text="Where the rule comes from, e.g. 000 §4.1, 002 §6.3.5."
     )
-    default_priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
-    is_safeguarding = models.BooleanField(
-        "safeguarding matter", default=False, help_text="Cases in this category go to the safeguarding lead."
-    )
-    statutory_prompts = models.JSONField(
-        default=list, blank=True, help_text="Codes from StatutoryPrompt that a case in this category raises."
-    )
     disclosure_kinds = models.JSONField(default=list, help_text="Codes from DisclosureKind this category applies to.")
     # How cases in the category behave (data, not code; migration 0007 sets them from the seeds).
     is_relationship = models.BooleanField(
@@ -80,6 +75,12 @@ class BoundaryCategory(models.Model):
         "kept to the people in it",
         default=False,
         help_text="Cases are seen only by the people in them and their reviewer (seed 002 §10.4).",
+    )
+    may_be_confidential = models.BooleanField(
+        "may be kept between the worker and their line manager",
+        default=False,
+        help_text="A worker declaring something personal in this category (feelings or attachment, a relationship, "
+        "their health) may ask to keep it between them and their line manager.",
     )
     needs_sign_off = models.BooleanField(
         "closure needs a second person",
@@ -154,8 +155,9 @@ class BoundaryCategory(models.Model):
     def applies_to(self, kind: str) -> bool:
         return kind in self.disclosure_kinds
 
-    def get_statutory_prompts_display(self) -> list[str]:
-        return [StatutoryPrompt(code).label for code in self.statutory_prompts if code in StatutoryPrompt.values]
+    def offers_confidentiality(self, kind: str) -> bool:
+        """May a worker keep a disclosure of this kind in this category between them and their line manager?"""
+        return self.may_be_confidential and kind == DisclosureKind.SELF_DECLARATION
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,3 +290,162 @@ class Acknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.user} acknowledged {self.version}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules: when a case is urgent, who is alerted at once, which statutory prompts it raises.
+# One table, edited by the safeguarding lead and administrators in the admin, shown to every
+# member of staff at /policies/rules/. Seeded by migration 0010 from the source policies.
+# ---------------------------------------------------------------------------------------------
+
+
+class RiskCondition(models.TextChoices):
+    """What the reviewer's current risk assessment shows (cases.RiskAssessment factors and band)."""
+
+    VULNERABLE = "vulnerable", "the manager's risk assessment says a child or an adult at risk is involved"
+    POWER_IMBALANCE = "power_imbalance", "the manager's risk assessment finds a power imbalance"
+    SEXUAL = "sexual", "the manager's risk assessment finds a sexual element"
+    FINANCIAL = "financial", "the manager's risk assessment finds a financial element"
+    LONE_WORKING = "lone_working", "the manager's risk assessment finds lone working"
+    REPEATED = "repeated", "the manager's risk assessment finds it has happened before"
+    HIGH_BAND = "high_band", "the risk assessment puts it in a high band"
+
+
+class FormAnswer(models.TextChoices):
+    """Answers a worker gives on the disclosure form."""
+
+    AT_RISK_NOW = "at_risk_now", "the worker says someone is at risk of harm now"
+    GIFT_ACCEPTED = "gift_accepted", "the gift or money was accepted"
+
+
+class CaseDecision(models.TextChoices):
+    """What the reviewer has decided on the case so far."""
+
+    HR_REFERRED = "hr_referred", "the case has been referred for HR investigation"
+    DISCIPLINARY = "disciplinary", "the case is referred for HR investigation or closes with a disciplinary referral"
+
+
+PRIORITY_RANK = {Priority.NORMAL: 0, Priority.HIGH: 1, Priority.URGENT: 2}
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the rules look at, gathered by cases from a disclosure or a case (cases.selectors.rules)."""
+
+    category_id: int
+    kinds: frozenset = frozenset()
+    staff_parts: frozenset = frozenset()  # parts played by members of staff
+    registered_parts: frozenset = frozenset()  # parts played by staff registered with a professional regulator
+    vulnerable: bool = False  # a child or an adult at risk is involved
+    risks: frozenset = frozenset()  # RiskCondition values
+    answers: frozenset = frozenset()  # FormAnswer values
+    decisions: frozenset = frozenset()  # CaseDecision values
+
+
+class Rule(models.Model):
+    """When a situation meets every condition set on a rule, the rule's effects apply. Effects add up:
+    the highest priority wins, any alert alerts, the prompts are the union of every matching rule's."""
+
+    name = models.CharField(max_length=120, unique=True, help_text="A short name, e.g. “Sexualised behaviour”.")
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    # When … (a condition left empty does not narrow the rule)
+    categories = models.ManyToManyField(
+        BoundaryCategory, blank=True, related_name="rules", help_text="Any of these categories (none: any category)."
+    )
+    kinds = models.JSONField(
+        "kinds of report", default=list, blank=True, help_text="Codes from DisclosureKind (none: any kind)."
+    )
+    staff_part = models.CharField(
+        "a member of staff's part",
+        max_length=20,
+        choices=Part.choices,
+        blank=True,
+        help_text="A member of staff plays this part, e.g. “Person concerned”: their own conduct is in question.",
+    )
+    staff_registered = models.BooleanField(
+        "that member of staff is registered",
+        default=False,
+        help_text="The member of staff with that part (the person concerned if no part is chosen) is registered "
+        "with a professional regulator (NMC, HCPC, GMC, Social Work England).",
+    )
+    vulnerable = models.BooleanField(
+        "a child or an adult at risk is involved",
+        default=False,
+        help_text="A service user named is recorded as a child or an adult at risk, or the risk assessment says so.",
+    )
+    risk = models.CharField("risk assessment", max_length=20, choices=RiskCondition.choices, blank=True)
+    answer = models.CharField("answer on the form", max_length=20, choices=FormAnswer.choices, blank=True)
+    decision = models.CharField("reviewer's decision", max_length=20, choices=CaseDecision.choices, blank=True)
+
+    # … then
+    priority = models.CharField(
+        max_length=10, choices=Priority.choices, blank=True, help_text="The case is at least this urgent."
+    )
+    safeguarding = models.BooleanField(
+        "safeguarding matter", default=False, help_text="The safeguarding lead can see the case."
+    )
+    alert = models.BooleanField(
+        "alert the safeguarding lead at once",
+        default=False,
+        help_text="Every safeguarding lead who is not conflicted is e-mailed at once (and the case is a "
+        "safeguarding matter).",
+    )
+    prompts = models.JSONField(
+        "statutory prompts",
+        default=list,
+        blank=True,
+        help_text="Codes from StatutoryPrompt the reviewer must consider.",
+    )
+
+    # … because
+    reason = models.TextField(help_text="Why, in plain words a care worker understands; shown on /policies/rules/.")
+    policy_sections = models.ManyToManyField(
+        PolicySection, blank=True, related_name="rules", help_text="The organisation's policy clauses behind the rule."
+    )
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where the default came from in the source policies (for the record)."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[categories])
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(priority="") | Q(safeguarding=True) | Q(alert=True) | ~Q(prompts=[]),
+                name="rule_has_an_effect",
+                violation_error_message="A rule must do something: set a priority, a safeguarding flag, an alert "
+                "or a prompt.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def category_ids(self) -> set[int]:
+        """The categories condition (prefetched by policies.selectors.rules_active)."""
+        return {c.pk for c in self.categories.all()}
+
+    def matches(self, situation: Situation) -> bool:
+        """Does the situation meet every condition set on this rule?"""
+        categories = self.category_ids()
+        if categories and situation.category_id not in categories:
+            return False
+        if self.kinds and not set(self.kinds) & situation.kinds:
+            return False
+        if self.staff_part and self.staff_part not in situation.staff_parts:
+            return False
+        if self.staff_registered and (self.staff_part or Part.CONCERNED) not in situation.registered_parts:
+            return False
+        if self.vulnerable and not situation.vulnerable:
+            return False
+        if self.risk and self.risk not in situation.risks:
+            return False
+        if self.answer and self.answer not in situation.answers:
+            return False
+        return not (self.decision and self.decision not in situation.decisions)
+
+    def get_prompts_display(self) -> list[str]:
+        return [StatutoryPrompt(code).label for code in StatutoryPrompt.values if code in (self.prompts or [])]

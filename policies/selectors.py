@@ -1,15 +1,28 @@
 """Reads for the policy library: what a user may see, what waits for them, compliance figures."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.roles import Role, has_role
 from people.models import StaffMember
 from people.selectors import staff_for, staff_reports_below
-from policies.models import Acknowledgement, BoundaryCategory, Policy, PolicySection, PolicyVersion
+from policies.models import (
+    PRIORITY_RANK,
+    Acknowledgement,
+    BoundaryCategory,
+    DisclosureKind,
+    Part,
+    Policy,
+    PolicySection,
+    PolicyVersion,
+    Priority,
+    Rule,
+    Situation,
+    StatutoryPrompt,
+)
 from policies.permissions import can_manage_policies
 
 ACTIVE = PolicyVersion.Status.ACTIVE
@@ -188,3 +201,142 @@ def staff_not_acknowledged(*, staff_qs: QuerySet[StaffMember], version: PolicyVe
         .select_related("user", "team")
         .order_by("team__name", "user__last_name", "user__first_name")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules (urgency, alerts, prompts)
+
+
+@dataclass
+class RuleEffects:
+    """What the matching rules say about a situation, added up."""
+
+    priority: str = Priority.NORMAL
+    safeguarding: bool = False
+    alert: bool = False
+    prompts: list[str] = field(default_factory=list)  # in StatutoryPrompt order
+    rules: list[Rule] = field(default_factory=list)  # every rule that matched, in table order
+
+    @property
+    def alert_rules(self) -> list[Rule]:
+        return [rule for rule in self.rules if rule.alert]
+
+    @property
+    def safeguarding_rules(self) -> list[Rule]:
+        return [rule for rule in self.rules if rule.alert or rule.safeguarding]
+
+
+# One copy of the active rules per process. A filing reads them; an edit anywhere (any process, any host)
+# changes the stamp below, so each process reloads on its next read (one small query instead of three).
+_rules_cache: dict = {"stamp": None, "rules": []}
+
+
+def rules_cache_clear() -> None:
+    """Forget this process's copy of the rules (policies.apps connects it to saves and deletes)."""
+    _rules_cache["stamp"] = None
+    _rules_cache["rules"] = []
+
+
+def rules_active() -> list[Rule]:
+    """The active rules in table order, with their categories, from this process's copy when it is current."""
+    stamp = Rule.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    stamp = (stamp["n"], stamp["last"])
+    if _rules_cache["stamp"] != stamp:
+        rules = list(Rule.objects.filter(is_active=True).prefetch_related("categories").order_by("order", "name"))
+        _rules_cache["rules"], _rules_cache["stamp"] = rules, stamp
+    return _rules_cache["rules"]
+
+
+def rules_effects(*, situation: Situation) -> RuleEffects:
+    """Apply every active rule to a situation: the highest priority, any alert, the union of the prompts."""
+    effects = RuleEffects()
+    prompts: set[str] = set()
+    for rule in rules_active():
+        if not rule.matches(situation):
+            continue
+        effects.rules.append(rule)
+        if rule.priority and PRIORITY_RANK[rule.priority] > PRIORITY_RANK[effects.priority]:
+            effects.priority = rule.priority
+        effects.alert = effects.alert or rule.alert
+        effects.safeguarding = effects.safeguarding or rule.safeguarding or rule.alert
+        prompts |= set(rule.prompts or [])
+    effects.prompts = [code for code in StatutoryPrompt.values if code in prompts]
+    return effects
+
+
+def _either(words: list[str], joiner: str = "or") -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {joiner} {words[-1]}"
+
+
+@dataclass
+class RuleSentence:
+    """A rule in plain English for /policies/rules/: "When …, then …, because …" and the clauses behind it."""
+
+    rule: Rule
+    when: list[str]
+    then: list[str]
+    because: str
+    sections: list[PolicySection]
+
+
+def rule_sentence(rule: Rule, *, sections: list[PolicySection]) -> RuleSentence:
+    """Say what a rule does in a care worker's words: labels, never stored codes."""
+    when = []
+    if rule.kinds:
+        kinds = [DisclosureKind(k).label.lower() for k in DisclosureKind.values if k in rule.kinds]
+        when.append(f"what you tell us is {_either(kinds)}")
+    names = [c.name for c in rule.categories.all()]
+    if names:
+        when.append(f"it is about {_either([f'“{n}”' for n in names])}")
+    if rule.staff_part:
+        part = rule.get_staff_part_display().lower()
+        when.append(
+            f"a member of staff is the {part}"
+            if rule.staff_part == Part.CONCERNED
+            else f"a member of staff is “{part}”"
+        )
+    if rule.staff_registered:
+        when.append("that member of staff is registered with a professional regulator")
+    if rule.vulnerable:
+        when.append("a child or an adult at risk is involved")
+    for field_name in ("risk", "answer", "decision"):
+        if getattr(rule, field_name):
+            when.append(getattr(rule, f"get_{field_name}_display")())
+    if not when:
+        when.append("anything is reported")
+    then = []
+    if rule.priority:
+        then.append(
+            "it is urgent"
+            if rule.priority == Priority.URGENT
+            else f"it is {rule.get_priority_display().lower()} priority"
+        )
+    if rule.alert:
+        then.append("the safeguarding lead is told at once")
+    elif rule.safeguarding:
+        then.append("the safeguarding lead can see it")
+    prompts = rule.get_prompts_display()
+    if prompts:
+        then.append(f"the manager must consider: {_either(prompts, 'and')}")
+    return RuleSentence(rule=rule, when=when, then=then, because=rule.reason, sections=sections)
+
+
+def rule_sentences() -> list[RuleSentence]:
+    """Every active rule in plain English, with its clauses from the active policy versions (3 queries)."""
+    rules = list(
+        Rule.objects.filter(is_active=True)
+        .prefetch_related(
+            "categories",
+            Prefetch(
+                "policy_sections",
+                queryset=PolicySection.objects.filter(version__status=ACTIVE)
+                .select_related("version__policy")
+                .order_by("version__policy__title", "order"),
+                to_attr="active_sections",
+            ),
+        )
+        .order_by("order", "name")
+    )
+    return [rule_sentence(rule, sections=rule.active_sections) for rule in rules]

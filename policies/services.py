@@ -17,6 +17,7 @@ from policies.models import (
     Policy,
     PolicySection,
     PolicyVersion,
+    Rule,
 )
 from policies.parsing import PolicyParseError, parse_policy
 
@@ -150,20 +151,22 @@ def policy_version_publish(*, version: PolicyVersion, actor) -> PublishResult:
 
 
 def _carry_category_links(*, previous: PolicyVersion, new: PolicyVersion) -> tuple[int, list[str]]:
-    """Link each category to the new version's section with the same anchor as its old one.
+    """Link each category and each rule to the new version's section with the same anchor as its old one.
     Old links stay (they are history); selectors only ever show active versions' sections."""
     new_by_anchor = {s.anchor: s for s in new.sections.all()}
     carried, dropped = 0, []
-    links = BoundaryCategory.policy_sections.through.objects.filter(policysection__version=previous).select_related(
-        "boundarycategory", "policysection"
-    )
-    for link in links:
-        target = new_by_anchor.get(link.policysection.anchor)
-        if target is None:
-            dropped.append(f"{link.boundarycategory.name}: {link.policysection.title}")
-            continue
-        link.boundarycategory.policy_sections.add(target)
-        carried += 1
+    for model, owner in ((BoundaryCategory, "boundarycategory"), (Rule, "rule")):
+        links = model.policy_sections.through.objects.filter(policysection__version=previous).select_related(
+            owner, "policysection"
+        )
+        for link in links:
+            linked = getattr(link, owner)
+            target = new_by_anchor.get(link.policysection.anchor)
+            if target is None:
+                dropped.append(f"{linked.name}: {link.policysection.title}")
+                continue
+            linked.policy_sections.add(target)
+            carried += 1
     return carried, dropped
 
 
@@ -238,3 +241,16 @@ def category_policy_sections_set(*, category: BoundaryCategory, sections, actor)
         detail={"sections": sorted(s.pk for s in sections)},
     )
     return category
+
+
+@transaction.atomic
+def rule_policy_sections_set(*, rule: Rule, sections, actor) -> Rule:
+    """Link a rule to exactly these sections: the organisation's clauses behind it (shown at /policies/rules/)."""
+    rule.policy_sections.set(sections)
+    audit_record(
+        action="policies.rule.sections_linked",
+        actor=actor,
+        obj=rule,
+        detail={"sections": sorted(s.pk for s in sections)},
+    )
+    return rule

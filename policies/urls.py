@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", views.import_policy, name="import"),
     path("compliance/", views.compliance, name="compliance"),
     path("reviews/", views.review_due, name="review_due"),
+    path("rules/", views.rules, name="rules"),
     path("categories/<int:pk>/guidance/", views.category_guidance, name="category_guidance"),
     path("<int:pk>/", views.policy_detail, name="detail"),
     path("<int:pk>/compare/", views.compare, name="compare"),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.admin_access import is_rules_editor
 from policies.diff import policy_version_diff
 from policies.forms import AcknowledgeForm, CompareForm, PolicyImportForm
 from policies.models import BoundaryCategory, PolicyVersion
@@ -26,6 +27,7 @@ from policies.selectors import (
     policy_version_visible_to,
     policy_versions_awaiting_acknowledgement,
     policy_versions_review_due,
+    rule_sentences,
     staff_not_acknowledged,
 )
 from policies.services import (
@@ -49,6 +51,16 @@ def policy_list(request):
             "awaiting": list(policy_versions_awaiting_acknowledgement(user=request.user)),
             "can_manage": can_manage_policies(request.user),
         },
+    )
+
+
+@require_GET
+def rules(request):
+    """What happens when you tell us: every active rule in plain English, for every signed-in user."""
+    return render(
+        request,
+        "policies/rules.html",
+        {"sentences": rule_sentences(), "can_edit": is_rules_editor(request.user)},
     )
 
 

@@ -75,8 +75,8 @@ def _conflicted_q(user, field: str) -> Q:  # Q() (nothing to leave out) for the 
 
 
 def _hidden_cases(user) -> QuerySet[Case]:
-    """Restricted and speak-up cases this viewer may not open."""
-    return Case.objects.filter(Q(is_restricted=True) | Q(is_speak_up=True)).exclude(
+    """Restricted, speak-up and confidential cases this viewer may not open."""
+    return Case.objects.filter(Q(is_restricted=True) | Q(is_speak_up=True) | Q(is_confidential=True)).exclude(
         pk__in=case_list_for(user).values("pk")
     )
 
@@ -250,6 +250,8 @@ def relationship_register_for(user, *, include_ended: bool = False) -> list[Regi
     if scope and colleague_scope:  # a pair is in scope when either worker is (Q() is everyone already)
         scope |= Q(counterpart=Relationship.Counterpart.COLLEAGUE) & colleague_scope
     rows = Relationship.objects.filter(scope).exclude(_conflicted_q(user, "staff"))
+    # A relationship declared "between me and my line manager" shows only to those who may open its case.
+    rows = rows.exclude(cases__in=_hidden_cases(user))
     if not include_ended:
         rows = rows.filter(status__in=Relationship.OPEN_STATUSES)
     rows = list(

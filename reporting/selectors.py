@@ -98,6 +98,7 @@ def lessons_approved(*, quarter: Quarter) -> list[str]:
             case__closed_at__lt=quarter.end_at,
             case__status=Case.Status.CLOSED,
             case__is_restricted=False,
+            case__is_confidential=False,
             decision__in=[LessonReview.Decision.APPROVED, LessonReview.Decision.EDITED],
         )
         .order_by()

@@ -97,6 +97,13 @@ class Case(models.Model):
     is_speak_up = models.BooleanField(
         "speak-up", default=False, help_text="Raised through the speak-up route; routed to the guardian."
     )
+    is_confidential = models.BooleanField(
+        "between the worker and their line manager",
+        default=False,
+        help_text="The worker asked to keep it between them and their line manager: only the "
+        "reviewer and whoever it is escalated to see it, and the safeguarding lead if a rule makes it a "
+        "safeguarding matter.",
+    )
     subjects = models.ManyToManyField(StaffMember, blank=True, related_name="cases_as_subject")
     service_users = models.ManyToManyField(ServiceUser, blank=True, related_name="cases")
     reviewer = models.ForeignKey(
@@ -266,6 +273,8 @@ class TimelineEntry(models.Model):
         REOPENED = "reopened", "Reopened"
         HR_REFERRED = "hr_referred", "Referred to HR"
         GIFT_DECIDED = "gift_decided", "Gift decided"
+        # Who can see a confidential case: the worker who asked for confidentiality reads these entries.
+        WHO_CAN_SEE = "who_can_see", "Who can see it"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
     at = models.DateTimeField(default=timezone.now, db_index=True)

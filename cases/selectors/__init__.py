@@ -34,11 +34,11 @@ from cases.selectors.people import (
     why_not_reviewer,
 )
 from cases.selectors.prompts import (
-    PROMPT_RULES,
-    STAFF_PROMPTS,
-    PromptRule,
     case_prompts_raised,
     case_prompts_unanswered,
+    case_rule_effects,
+    case_situation,
+    disclosure_situation,
     staff_concerned,
 )
 from cases.selectors.reminders import DigestCounts, digest_context, digest_counts_for, digest_recipient_ids
@@ -49,6 +49,7 @@ from cases.selectors.visibility import (
     case_list_for,
     case_queue_for,
     case_timeline,
+    case_who_can_see,
     notice_list_for,
     staff_close_colleagues,
 )
@@ -70,9 +71,6 @@ __all__ = [
     "CaseGift",
     "DigestCounts",
     "HistoryLine",
-    "PROMPT_RULES",
-    "PromptRule",
-    "STAFF_PROMPTS",
     "case_closure_problems",
     "case_current_assessment",
     "case_current_band",
@@ -86,8 +84,12 @@ __all__ = [
     "case_needs_sign_off",
     "case_prompts_raised",
     "case_prompts_unanswered",
+    "case_rule_effects",
+    "case_situation",
+    "disclosure_situation",
     "case_queue_for",
     "case_timeline",
+    "case_who_can_see",
     "digest_context",
     "digest_counts_for",
     "digest_recipient_ids",

@@ -172,7 +172,10 @@ def pattern_rows_for(*, user) -> list[PatternRow]:
         mine, hidden = [], 0
         allowed = set(visible.filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
         for other in cases:
-            if other.pk in allowed or (staff is not None and staff.pk not in case_exclusions(case=other)):
+            # A confidential case the lead may not open stays hidden, like one they are conflicted from.
+            if other.pk in allowed or (
+                not other.is_confidential and staff is not None and staff.pk not in case_exclusions(case=other)
+            ):
                 mine.append(other)
             else:
                 hidden += 1

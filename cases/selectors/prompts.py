@@ -1,8 +1,11 @@
-"""Which statutory prompts a case raises, from the category and a cited rule table."""
+"""What the rules table (policies.Rule, shown at /policies/rules/) says about a disclosure being filed and about a
+case: its priority, whether the safeguarding lead is alerted, and the statutory prompts the reviewer must answer.
+
+This module only gathers the facts (policies.Situation); the rules themselves are data, applied by
+policies.selectors.rules_effects. Nothing else decides urgency, alerts or prompts.
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
@@ -13,53 +16,19 @@ from cases.models import (
     RiskAssessment,
 )
 from cases.selectors.risk import case_current_assessment, risk_band_for
-from people.models import StaffMember
-from policies.models import Part, StatutoryPrompt
+from people.models import CarerOrRelative, ServiceUser, StaffMember
+from policies.models import BoundaryCategory, CaseDecision, FormAnswer, Part, RiskCondition, Situation
+from policies.selectors import RuleEffects, rules_effects
 
-
-@dataclass(frozen=True)
-class PromptRule:
-    """A fact about a case and the statutory routes it makes the reviewer consider."""
-
-    when: str  # a key of _FACTS below
-    prompts: tuple[str, ...]
-    source: str  # the policy clause, as cited in docs/cases.md
-
-
-P = StatutoryPrompt
-
-
-# The category's own prompts come from BoundaryCategory.statutory_prompts (policies migration 0002).
-# These rules add prompts from what the risk assessment and the people involved show.
-PROMPT_RULES: tuple[PromptRule, ...] = (
-    # seed 002 §5.6 "a referral made for investigation under safeguarding procedures"; §7.6 "There must
-    # be consideration of the use of safeguarding process"; a child or an adult at risk also brings the
-    # LADO (child) / PiPoT (adult) route for a person in a position of trust.
-    PromptRule("factor_vulnerable", (P.SAFEGUARDING_REFERRAL, P.LADO_PIPOT), "seed 002 §5.6, §7.6"),
-    # seed 002 §6.3.1: sexual boundaries "could constitute offences under Sexual Offences Act 2003 and
-    # will be reported immediately to the police"; §5.6 safeguarding procedures.
-    PromptRule("factor_sexual", (P.POLICE, P.SAFEGUARDING_REFERRAL), "seed 002 §6.3.1, §5.6"),
-    # seed 002 §6.3.5–6.3.6: financial dealings with service users; financial abuse is a safeguarding matter.
-    PromptRule("factor_financial", (P.SAFEGUARDING_REFERRAL,), "seed 002 §6.3.5–6.3.6, §5.6"),
-    # seed 002 §7.2, §7.5: repeated breaches call for "investigation under the disciplinary policy".
-    PromptRule("factor_repeated", (P.HR_INVESTIGATION,), "seed 002 §7.2, §7.5"),
-    # seed 002 §5.6 "reported to ... their professional body"; §6.4 "a referral to professional
-    # registration bodies".
-    PromptRule("subject_registered", (P.REGULATOR,), "seed 002 §5.6, §6.4"),
-    # seed 002 §7.5 "Serious Incident Report (SI)": harm, or high risk of it, to a child or adult at risk.
-    PromptRule("high_risk_to_vulnerable", (P.SERIOUS_INCIDENT,), "seed 002 §7.5"),
-    # seed 002 §5.6 "the Disclosure and Barring Service (DBS)": the duty arises when a child or adult at
-    # risk may have been harmed and the worker may be dismissed or removed from the work.
-    PromptRule("possible_removal_after_harm", (P.DBS,), "seed 002 §5.6"),
-    # seed 002 §7.5 "Where a disciplinary investigation is deemed to be necessary the Human Resources
-    # Department should be contacted immediately".
-    PromptRule("hr_referred", (P.HR_INVESTIGATION,), "seed 002 §7.5"),
-)
-
-
-# Prompts about a member of staff's own conduct: raised only when a member of staff is the person concerned,
-# never for someone harmed or affected (seed 001 "Sexualised behaviour"; seed 002 §7.5).
-STAFF_PROMPTS = frozenset({P.HR_INVESTIGATION, P.REGULATOR, P.DBS})
+# RiskAssessment factor field -> the rules' name for it.
+RISK_FACTORS = {
+    "factor_vulnerable": RiskCondition.VULNERABLE,
+    "factor_power_imbalance": RiskCondition.POWER_IMBALANCE,
+    "factor_sexual": RiskCondition.SEXUAL,
+    "factor_financial": RiskCondition.FINANCIAL,
+    "factor_lone_working": RiskCondition.LONE_WORKING,
+    "factor_repeated": RiskCondition.REPEATED,
+}
 
 
 def staff_concerned(*, case: Case) -> QuerySet[StaffMember]:
@@ -70,37 +39,91 @@ def staff_concerned(*, case: Case) -> QuerySet[StaffMember]:
     return StaffMember.objects.filter(pk__in=case.involvements.filter(part=Part.CONCERNED).values("staff"))
 
 
-def _case_facts(*, case: Case, assessment: RiskAssessment | None, outcome: str | None) -> set[str]:
+def _answers(disclosures) -> set[str]:
+    answers = set()
+    for disclosure in disclosures:
+        if disclosure.at_risk_now:
+            answers.add(FormAnswer.AT_RISK_NOW)
+        if (
+            disclosure.category.questions == BoundaryCategory.Questions.GIFT
+            and (disclosure.details or {}).get("response") == "accepted"
+        ):
+            answers.add(FormAnswer.GIFT_ACCEPTED)
+    return answers
 
-    facts: set[str] = set()
-    if assessment is not None:
-        facts |= {name for name in RiskAssessment.FACTOR_FIELDS if getattr(assessment, name)}
-        band = risk_band_for(assessment.score)
-        if assessment.factor_vulnerable and band is not None and band.is_high:
-            facts.add("high_risk_to_vulnerable")
-    if staff_concerned(case=case).exclude(registration_body="").exists():
-        facts.add("subject_registered")
-    removal = case.hr_referred_at is not None or (outcome or case.outcome) == Outcome.DISCIPLINARY
-    if removal and "factor_vulnerable" in facts:
-        facts.add("possible_removal_after_harm")
+
+def _is_vulnerable(service_users, carers) -> bool:
+    """A child or an adult at risk is named: directly, or as the service user a carer or relative belongs to."""
+    people = [*service_users, *(c.service_user for c in carers)]
+    return any(su.is_child or su.is_adult_at_risk for su in people)
+
+
+def disclosure_situation(*, disclosure, parts: list[tuple[str, dict]]) -> Situation:
+    """The facts of one disclosure being filed, with the parts its people play (cases.services.people)."""
+    staff = [(part, person["staff"]) for part, person in parts if "staff" in person]
+    carers = list(disclosure.carers.select_related("service_user"))
+    return Situation(
+        category_id=disclosure.category_id,
+        kinds=frozenset({disclosure.kind}),
+        staff_parts=frozenset(part for part, _ in staff),
+        registered_parts=frozenset(part for part, member in staff if member.registration_body),
+        vulnerable=_is_vulnerable(disclosure.service_users.all(), carers),
+        answers=frozenset(_answers([disclosure])),
+    )
+
+
+def _risks(assessment: RiskAssessment | None) -> set[str]:
+    if assessment is None:
+        return set()
+    risks = {condition for name, condition in RISK_FACTORS.items() if getattr(assessment, name)}
+    band = risk_band_for(assessment.score)
+    if band is not None and band.is_high:
+        risks.add(RiskCondition.HIGH_BAND)
+    return risks
+
+
+def case_situation(*, case: Case, outcome: str | None = None) -> Situation:
+    """The facts of a case now: its disclosures, the people involved and their parts, the current risk assessment
+    and what the reviewer has decided. `outcome` is the outcome being chosen at closure."""
+    disclosures = list(case.disclosures.select_related("category"))
+    if case.involvements.exists():
+        involvements = list(case.involvements.select_related("staff"))
+        staff = [(i.part, i.staff) for i in involvements if i.staff_id]
+        service_users = [i.service_user for i in case.involvements.select_related("service_user") if i.service_user_id]
+        carers = list(CarerOrRelative.objects.filter(involvements__case=case).select_related("service_user"))
+    else:  # opened before parts were recorded: the subjects are the people concerned
+        staff = [(Part.CONCERNED, s) for s in case.subjects.all()]
+        service_users = list(ServiceUser.objects.filter(cases=case))
+        carers = []
+    risks = _risks(case_current_assessment(case=case))
+    decisions = set()
     if case.hr_referred_at is not None:
-        facts.add("hr_referred")
-    return facts
+        decisions |= {CaseDecision.HR_REFERRED, CaseDecision.DISCIPLINARY}
+    if (outcome or case.outcome) == Outcome.DISCIPLINARY:
+        decisions.add(CaseDecision.DISCIPLINARY)
+    return Situation(
+        category_id=case.category_id,
+        kinds=frozenset(d.kind for d in disclosures),
+        staff_parts=frozenset(part for part, _ in staff),
+        registered_parts=frozenset(part for part, member in staff if member.registration_body),
+        vulnerable=RiskCondition.VULNERABLE in risks or _is_vulnerable(service_users, carers),
+        risks=frozenset(risks),
+        answers=frozenset(_answers(disclosures)),
+        decisions=frozenset(decisions),
+    )
+
+
+def case_rule_effects(*, case: Case, outcome: str | None = None) -> RuleEffects:
+    """What the rules say about this case now."""
+    return rules_effects(situation=case_situation(case=case, outcome=outcome))
 
 
 def case_prompts_raised(*, case: Case, outcome: str | None = None) -> list[str]:
-    """StatutoryPrompt codes the category and the current assessment raise, in StatutoryPrompt order.
+    """StatutoryPrompt codes the rules raise for this case now, in StatutoryPrompt order.
 
     `outcome` lets case_close ask with the outcome being chosen (a disciplinary outcome can raise DBS).
     """
-    raised = {code for code in (case.category.statutory_prompts or []) if code in StatutoryPrompt.values}
-    facts = _case_facts(case=case, assessment=case_current_assessment(case=case), outcome=outcome)
-    for rule in PROMPT_RULES:
-        if rule.when in facts:
-            raised |= set(rule.prompts)
-    if "hr_referred" not in facts and not staff_concerned(case=case).exists():
-        raised -= STAFF_PROMPTS
-    return [code for code in StatutoryPrompt.values if code in raised]
+    return case_rule_effects(case=case, outcome=outcome).prompts
 
 
 def case_prompts_unanswered(*, case: Case, outcome: str | None = None) -> list[str]:

@@ -2,8 +2,10 @@
 
 Every list, count, notification and export starts from case_list_for. The rules it keeps:
 the subject and the reporter of a case never see it (AC-05); a restricted case is seen only by
-the people it is restricted to (AC-06, seed 002 §10.4); superusers and administrators see
-nothing (AC-07). docs/cases.md describes each rule.
+the people it is restricted to (AC-06, seed 002 §10.4); a case the worker asked to keep between them and
+their line manager is seen by the reviewer, whoever it was escalated to, HR once referred, and the
+safeguarding lead only when a rule made it a safeguarding matter — never by overseeing senior managers
+(seed 004 supervision); superusers and administrators see nothing (AC-07). docs/cases.md describes each rule.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from cases.models import (
     Case,
     RiskAssessment,
     SubjectNotice,
+    TimelineEntry,
 )
 from core.roles import Role, has_role
 from people.models import Relationship, StaffMember, Team
@@ -56,11 +59,13 @@ def case_list_for(user) -> QuerySet[Case]:
     # The reviewer, and anyone the case was escalated to (shared_with).
     visible = Q(reviewer=staff) | Q(shared_with=staff)
     if has_role(user, Role.SAFEGUARDING_LEAD):
+        # Safeguarding rules win over confidentiality: a safeguarding matter is the lead's to see.
         visible |= Q(is_safeguarding=True)
     if has_role(user, Role.SPEAK_UP_GUARDIAN):
         visible |= Q(is_speak_up=True)
     if has_role(user, Role.SENIOR_MANAGER):
-        visible |= Q(team__in=_team_and_below(staff.team))
+        # Oversight, not review: a confidential case stays between the worker and their reviewer.
+        visible |= Q(team__in=_team_and_below(staff.team), is_confidential=False)
     if has_role(user, Role.HR):
         # DESIGN §6: HR sees a case only once it is referred for disciplinary investigation.
         visible |= Q(hr_referred_at__isnull=False)
@@ -86,14 +91,16 @@ def case_lessons_list_for(user) -> QuerySet[Case]:
 
     The review covers the whole organisation's closed cases, so the scope is wider than the lead's
     queue, but the same exclusions as every other list apply (_without_conflicts): never a case about
-    the lead, raised by them or about a close colleague; no restricted case at all, since its content
-    stays with the people in it; and a speak-up case only for a lead who is also the speak-up guardian.
+    the lead, raised by them or about a close colleague; no restricted or confidential case at all, since
+    its content stays with the people in it; and a speak-up case only for a lead who is also the speak-up guardian.
     Case content: the caller audits the read.
     """
     staff = staff_for(user)
     if staff is None or not has_role(user, Role.SAFEGUARDING_LEAD):
         return Case.objects.none()
-    closed = Case.objects.filter(status=Case.Status.CLOSED, is_restricted=False).exclude(lessons="")
+    closed = Case.objects.filter(status=Case.Status.CLOSED, is_restricted=False, is_confidential=False).exclude(
+        lessons=""
+    )
     if not has_role(user, Role.SPEAK_UP_GUARDIAN):
         closed = closed.filter(is_speak_up=False)  # DESIGN §6: speak-up cases are the guardian's alone
     ids = _without_conflicts(closed, staff=staff).values("pk")
@@ -108,6 +115,13 @@ def case_is_visible_to(user, case: Case) -> bool:
 def case_timeline(*, case: Case):
     """The case's timeline in order; call only after case_list_for has allowed the case."""
     return case.timeline.select_related("actor").order_by("at", "pk")
+
+
+def case_who_can_see(*, case: Case):
+    """What the worker who asked to keep a case between them and their line manager is told about who else can
+    now see it (an escalation, a safeguarding rule, an HR referral), oldest first. Shown on their own disclosure
+    page, so it says nothing else about the case."""
+    return case.timeline.filter(code=TimelineEntry.Code.WHO_CAN_SEE).order_by("at", "pk")
 
 
 def notice_list_for(user) -> QuerySet[SubjectNotice]:

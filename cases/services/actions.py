@@ -15,7 +15,7 @@ from cases.models import (
     PromptAnswer,
     TimelineEntry,
 )
-from cases.services.assessment import _prompt_record
+from cases.services.assessment import _prompt_record, referral_made_effects
 from cases.services.base import (
     _lock,
     _notify_reviewer_updated,
@@ -30,7 +30,6 @@ from cases.services.base import (
 )
 from core.dates import DateKind
 from people.models import StaffMember
-from policies.models import StatutoryPrompt
 
 
 @transaction.atomic
@@ -69,7 +68,7 @@ def action_add(
     if template.refers_to:
         # Agreeing a referral answers its statutory prompt "yes" unless it was already answered.
         if not PromptAnswer.objects.filter(case=case, prompt=template.refers_to).exists():
-            _prompt_record(
+            answer = _prompt_record(
                 case=case,
                 actor=actor,
                 staff=staff,
@@ -77,17 +76,10 @@ def action_add(
                 referral_made=True,
                 reason=f"Action agreed: {template.title}.",
             )
-        if template.refers_to == StatutoryPrompt.HR_INVESTIGATION and case.hr_referred_at is None:
-            # DESIGN §6: from now on HR may see the case.
-            case.hr_referred_at = timezone.now()
-            fields.append("hr_referred_at")
-            timeline_add(
-                case=case,
-                actor=actor,
-                code=TimelineEntry.Code.HR_REFERRED,
-                text="Referred for HR investigation: HR can now see this case (seed 002 §7.5).",
-            )
-            audit_record(action="cases.case.hr_referred", actor=actor, obj=case)
+            fields += answer.case_fields
+        else:
+            # Answered earlier (perhaps "no"): agreeing the referral still does what the referral means.
+            fields += referral_made_effects(case=case, actor=actor, prompt=template.refers_to)
     _save(case, actor=actor, reason="cases.action.added", fields=fields)
     audit_record(action="cases.action.added", actor=actor, obj=case, detail={"action": action.pk})
     return action

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import audit_record
 from cases.models import (
@@ -11,7 +12,13 @@ from cases.models import (
     RiskAssessment,
     TimelineEntry,
 )
-from cases.selectors import case_current_assessment, risk_band_for
+from cases.selectors import (
+    case_current_assessment,
+    case_exclusions,
+    case_rule_effects,
+    risk_band_for,
+    role_holders,
+)
 from cases.services.base import (
     CaseError,
     _lock,
@@ -22,7 +29,10 @@ from cases.services.base import (
     _today,
     timeline_add,
 )
-from policies.models import StatutoryPrompt
+from core.roles import Role
+from notifications.models import OutboxMessage
+from notifications.services import notification_queue
+from policies.models import PRIORITY_RANK, StatutoryPrompt
 
 
 def _check_score(value, label: str) -> int:
@@ -82,7 +92,7 @@ def case_assess(
     assessment._change_reason = "cases.assessment.recorded"
     assessment.save()
     assessment.refresh_from_db(fields=["score", "residual_score"])
-    _save(case, actor=actor, reason="cases.case.assessed")
+    _save(case, actor=actor, reason="cases.case.assessed", fields=_rules_raise(case=case, actor=actor))
     factor_labels = [
         str(RiskAssessment._meta.get_field(name).verbose_name)
         for name in RiskAssessment.FACTOR_FIELDS
@@ -111,6 +121,35 @@ def case_assess(
     return assessment
 
 
+def _rules_raise(*, case: Case, actor) -> list[str]:
+    """Apply the rules again after an assessment: what the reviewer found may make the case a safeguarding matter
+    or more urgent (never less). Returns the case fields to save."""
+    effects = case_rule_effects(case=case)
+    fields = []
+    if PRIORITY_RANK[effects.priority] > PRIORITY_RANK[case.priority]:
+        case.priority = effects.priority
+        fields.append("priority")
+    if effects.safeguarding and not case.is_safeguarding:
+        case.is_safeguarding = True
+        fields.append("is_safeguarding")
+        because = " ".join(dict.fromkeys(rule.reason for rule in effects.safeguarding_rules))
+        timeline_add(
+            case=case,
+            actor=actor,
+            code=TimelineEntry.Code.NOTE,
+            text="The risk assessment makes this a safeguarding matter: the safeguarding lead can now see it. "
+            + because,
+        )
+        if case.is_confidential:
+            timeline_add(
+                case=case,
+                actor=actor,
+                code=TimelineEntry.Code.WHO_CAN_SEE,
+                text=f"The safeguarding lead can now see it, because of our rules: {because}",
+            )
+    return fields
+
+
 @transaction.atomic
 def prompt_answer(
     *, case: Case, actor, prompt: str, referral_made: bool, reason: str, expected_version: int | None = None
@@ -123,12 +162,14 @@ def prompt_answer(
     answer = _prompt_record(
         case=case, actor=actor, staff=staff, prompt=prompt, referral_made=referral_made, reason=reason
     )
-    _save(case, actor=actor, reason="cases.prompt.answered")
+    _save(case, actor=actor, reason="cases.prompt.answered", fields=answer.case_fields)
     audit_record(action="cases.prompt.answered", actor=actor, obj=case, detail={"prompt": prompt})
     return answer
 
 
 def _prompt_record(*, case, actor, staff, prompt: str, referral_made: bool, reason: str) -> PromptAnswer:
+    """Write the answer, and when a referral was made, do what that referral means (referral_made_effects).
+    The caller saves the case with the fields it returns in `answer.case_fields`."""
     answer = PromptAnswer.objects.filter(case=case, prompt=prompt).first() or PromptAnswer(case=case, prompt=prompt)
     answer.referral_made = bool(referral_made)
     answer.reason = reason.strip()
@@ -144,4 +185,62 @@ def _prompt_record(*, case, actor, staff, prompt: str, referral_made: bool, reas
         text=f"{StatutoryPrompt(prompt).label}: considered – {'referral made' if referral_made else 'no referral'}. "
         f"{answer.reason}",
     )
+    answer.case_fields = referral_made_effects(case=case, actor=actor, prompt=prompt) if referral_made else []
     return answer
+
+
+def referral_made_effects(*, case: Case, actor, prompt: str) -> list[str]:
+    """What a referral means for who may see the case, whether it was made by answering its prompt "yes" or by
+    agreeing the referral action: the one place for both (DESIGN §6). Returns the case fields to save.
+
+    - HR investigation: from now on HR may see the case (seed 002 §7.5).
+    - Safeguarding referral: the case becomes a safeguarding matter, so the safeguarding lead sees it and is told.
+    """
+    if prompt == StatutoryPrompt.HR_INVESTIGATION and case.hr_referred_at is None:
+        case.hr_referred_at = timezone.now()
+        timeline_add(
+            case=case,
+            actor=actor,
+            code=TimelineEntry.Code.HR_REFERRED,
+            text="Referred for HR investigation: HR can now see this case.",
+        )
+        if case.is_confidential:
+            timeline_add(
+                case=case,
+                actor=actor,
+                code=TimelineEntry.Code.WHO_CAN_SEE,
+                text="The case was referred for an HR investigation, so HR can now see it.",
+            )
+        audit_record(action="cases.case.hr_referred", actor=actor, obj=case)
+        return ["hr_referred_at"]
+    if prompt == StatutoryPrompt.SAFEGUARDING_REFERRAL and not case.is_safeguarding:
+        case.is_safeguarding = True
+        excluded = case_exclusions(case=case)
+        leads = [lead for lead in role_holders(Role.SAFEGUARDING_LEAD) if lead.pk not in excluded]
+        if case.is_restricted and leads:
+            case.restricted_to.add(*leads)  # seed 002 §10.4: a concern about care lifts the restriction for them
+        for lead in leads:
+            if lead.pk != case.reviewer_id:
+                notification_queue(
+                    recipient=lead.user,
+                    template=OutboxMessage.Template.CASE_ASSIGNED,
+                    link=f"/cases/{case.pk}/",
+                    dedupe_key=f"case:{case.pk}:safeguarding_referral:{lead.pk}",
+                )
+        timeline_add(
+            case=case,
+            actor=actor,
+            code=TimelineEntry.Code.SAFEGUARDING_ALERTED,
+            text="A safeguarding referral was made: the case is now a safeguarding matter and the safeguarding "
+            "lead can see it.",
+        )
+        if case.is_confidential:
+            timeline_add(
+                case=case,
+                actor=actor,
+                code=TimelineEntry.Code.WHO_CAN_SEE,
+                text="A safeguarding referral was made, so the safeguarding lead can now see it.",
+            )
+        audit_record(action="cases.case.safeguarding_flagged", actor=actor, obj=case)
+        return ["is_safeguarding"]
+    return []

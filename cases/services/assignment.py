@@ -88,6 +88,14 @@ def _set_reviewer(case: Case, reviewer: StaffMember | None, *, actor, reason: st
         _grant_restricted(case, reviewer, actor=actor)
     _revoke_restricted(case, previous, actor=actor)
     timeline_add(case=case, actor=actor, code=TimelineEntry.Code.REASSIGNED, text=text)
+    if case.is_confidential:
+        # The worker who asked for confidentiality is told who has it now (their disclosure page).
+        timeline_add(
+            case=case,
+            actor=actor,
+            code=TimelineEntry.Code.WHO_CAN_SEE,
+            text=f"{reviewer.full_name} now reviews it." if reviewer else "It is waiting for a new reviewer.",
+        )
     if reviewer is not None:
         notification_queue(
             recipient=reviewer.user,
@@ -190,6 +198,13 @@ def _case_escalate(
         code=TimelineEntry.Code.ESCALATED,
         text=f"Escalated to {to.full_name}, who can now see and work on the case. Why: {why}",
     )
+    if case.is_confidential:
+        timeline_add(
+            case=case,
+            actor=actor,
+            code=TimelineEntry.Code.WHO_CAN_SEE,
+            text=f"Your manager asked {to.full_name} for help with it, so they can see it too.",
+        )
     notification_queue(
         recipient=to.user,
         template=OutboxMessage.Template.CASE_ASSIGNED,

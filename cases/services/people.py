@@ -26,7 +26,7 @@ from people.models import StaffMember
 from policies.models import BoundaryCategory, DisclosureKind, Part
 
 
-def _parts_from(disclosure) -> list[tuple[str, dict]]:
+def disclosure_parts(disclosure) -> list[tuple[str, dict]]:
     """The part each person named in a disclosure plays, from its category (BoundaryCategory.*_part)."""
     category: BoundaryCategory = disclosure.category
     reporter = disclosure.reporter
@@ -53,7 +53,7 @@ def involvements_add_for(*, case: Case, disclosure, actor) -> list[Involvement]:
     """Record everyone a disclosure names, with their part; a person already there in that part is not
     added twice. Called by routing inside the transaction that opens or joins the case."""
     made = []
-    for part, person in _parts_from(disclosure):
+    for part, person in disclosure_parts(disclosure):
         if Involvement.objects.filter(case=case, part=part, **person).exists():
             continue
         involvement = Involvement(case=case, part=part, **person)

@@ -13,10 +13,10 @@ from cases.models import (
     Case,
     TimelineEntry,
 )
-from cases.selectors import exclusions_for, first_free_holder, role_holders, why_not_reviewer
+from cases.selectors import disclosure_situation, exclusions_for, first_free_holder, role_holders, why_not_reviewer
 from cases.services.base import timeline_add
 from cases.services.patterns import patterns_check
-from cases.services.people import involvements_add_for
+from cases.services.people import disclosure_parts, involvements_add_for
 from cases.services.references import acknowledge_by_date_for, reference_next
 from cases.services.variations import variation_dates
 from core.roles import Role
@@ -24,7 +24,8 @@ from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import Relationship, StaffMember
 from people.selectors import staff_managers_above
-from policies.models import BoundaryCategory, DisclosureKind, Priority
+from policies.models import PRIORITY_RANK, BoundaryCategory, DisclosureKind, Priority
+from policies.selectors import RuleEffects, rules_effects
 
 
 class RoutingError(Exception):
@@ -124,10 +125,10 @@ def _same_chain(a: StaffMember, b: StaffMember) -> bool:
 
 
 def _open_case_for_same_situation(
-    *, category_id: int, subject_ids: set[int], service_user_ids: set[int], speak_up: bool
+    *, category_id: int, subject_ids: set[int], service_user_ids: set[int], speak_up: bool, confidential: bool
 ) -> Case | None:
     candidates = (
-        Case.objects.filter(category_id=category_id, is_speak_up=speak_up)
+        Case.objects.filter(category_id=category_id, is_speak_up=speak_up, is_confidential=confidential)
         .exclude(status=Case.Status.CLOSED)
         .prefetch_related("subjects", "service_users")
         .order_by("opened_at", "pk")
@@ -168,8 +169,11 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
     named = list(disclosure.subjects.select_related("user").order_by("pk"))
     service_user_ids = set(disclosure.service_users.values_list("pk", flat=True))
     subjects = _case_subjects(kind=kind, reporter=reporter, named=named)
-    urgent = category.default_priority == Priority.URGENT or bool(disclosure.at_risk_now)
+    # The rules table decides priority, safeguarding and the alert (policies.Rule; /policies/rules/).
+    effects = rules_effects(situation=disclosure_situation(disclosure=disclosure, parts=disclosure_parts(disclosure)))
     restricted = category.restricted_to_parties
+    # seed 004 supervision; seed 001 "Disclosure": a personal self-declaration may stay with the line manager.
+    confidential = bool(disclosure.confidential) and category.offers_confidentiality(kind)
     excluded = exclusions_for(kind=kind, category=category, reporter=reporter, named=named, speak_up=speak_up)
 
     existing = _open_case_for_same_situation(
@@ -177,27 +181,29 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
         subject_ids={s.pk for s in subjects},
         service_user_ids=service_user_ids,
         speak_up=speak_up,
+        confidential=confidential,
     )
     if existing is not None and existing.reviewer is not None and why_not_reviewer(existing.reviewer, excluded) is None:
         return _case_attach(
             case=existing,
             disclosure=disclosure,
             actor=actor,
-            urgent=urgent,
+            effects=effects,
             excluded=excluded,
             relationship=relationship,
         )
 
     routing = reviewer_choose(kind=kind, category=category, reporter=reporter, named=named, speak_up=speak_up)
-    priority = Priority.URGENT if urgent else category.default_priority
+    priority = effects.priority
     case = Case(
         reference=reference_next(prefix="C"),
         category=category,
         priority=priority,
-        # At-risk-now cases alert the safeguarding lead, who must then be able to open them.
-        is_safeguarding=category.is_safeguarding or urgent,
+        # A rule that alerts the safeguarding lead also makes it a safeguarding matter, so the lead can open it.
+        is_safeguarding=effects.safeguarding,
         is_restricted=restricted,
         is_speak_up=speak_up,
+        is_confidential=confidential,
         reviewer=routing.reviewer,
         team=subjects[0].team,
         acknowledge_by_date=acknowledge_by_date_for(priority=priority),
@@ -219,6 +225,7 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
             "may not see this disclosure, so a new case was opened.",
         )
     timeline_add(case=case, actor=actor, code=TimelineEntry.Code.ROUTED, text=" ".join(routing.reasons))
+    _timeline_rules(case=case, actor=actor, effects=effects)
 
     if restricted:
         # seed 002 §10.4: kept confidential to the people in it and the reviewer.
@@ -231,7 +238,7 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
             actor=actor,
             code=TimelineEntry.Code.RESTRICTED,
             text="A close personal relationship between workers: only the people in it and the reviewer "
-            "can see this case (seed 002 §10.4).",
+            "can see this case.",
         )
         parties = [reporter, *(s for s in named if s.pk != reporter.pk)]
         if any(_same_chain(a, b) for i, a in enumerate(parties) for b in parties[i + 1 :]):
@@ -241,14 +248,18 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
                 actor=actor,
                 code=TimelineEntry.Code.ACTION_PROPOSED,
                 text="The two workers are in one line-management chain: propose the action "
-                "“alternative management arrangement” (seed 002 §9.1, §10.1.4).",
+                "“alternative management arrangement”.",
             )
+    if confidential:
+        timeline_add(
+            case=case, actor=actor, code=TimelineEntry.Code.WHO_CAN_SEE, text=_who_can_see(case=case, effects=effects)
+        )
 
     _notify_reviewer(
         case=case, reviewer=routing.reviewer, template=OutboxMessage.Template.CASE_NEW, key=f"case:{case.pk}:new"
     )
-    if urgent:
-        _alert_safeguarding_leads(case=case, actor=actor, excluded=excluded | routing.excluded)
+    if effects.alert:
+        _alert_safeguarding_leads(case=case, actor=actor, excluded=excluded | routing.excluded, effects=effects)
     audit_record(action="cases.case.opened", actor=actor, obj=case)
     patterns_check(case=case, actor=actor)
     return case
@@ -264,13 +275,45 @@ def _activity_date(disclosure) -> datetime.date | None:
         return None
 
 
-def _alert_safeguarding_leads(*, case: Case, actor, excluded: dict[int, str]) -> None:
-    """Urgent cases reach every safeguarding lead at once, except any who are conflicted (DESIGN §5)."""
+def _because(rules) -> str:
+    """The reasons of the rules that applied, in plain words, for the timeline."""
+    return " ".join(dict.fromkeys(rule.reason for rule in rules))
+
+
+def _timeline_rules(*, case: Case, actor, effects: RuleEffects) -> None:
+    """Say on the timeline which rules set the priority and made it a safeguarding matter, and why."""
+    raised = [r for r in effects.rules if r.priority and r.priority != Priority.NORMAL]
+    if raised:
+        names = ", ".join(f"“{r.name}”" for r in raised)
+        timeline_add(
+            case=case,
+            actor=actor,
+            code=TimelineEntry.Code.NOTE,
+            text=f"Priority {case.get_priority_display().lower()} under the rule(s) {names}: {_because(raised)}",
+        )
+
+
+def _who_can_see(*, case: Case, effects: RuleEffects) -> str:
+    """What the worker who asked for confidentiality is told about who can see it (seed 004 supervision)."""
+    reviewer = case.reviewer.full_name if case.reviewer else "the manager who reviews it"
+    text = (
+        f"You asked to keep this between you and your line manager: {reviewer} reviews it, and senior managers "
+        "do not see it."
+    )
+    if effects.safeguarding:
+        # Safeguarding rules win over the worker's choice (seed 002 §10.4: "unless the disclosure resulted in
+        # concerns about the provision of care to service users").
+        text += f" The safeguarding lead can also see it, because of our rules: {_because(effects.safeguarding_rules)}"
+    return text
+
+
+def _alert_safeguarding_leads(*, case: Case, actor, excluded: dict[int, str], effects: RuleEffects) -> None:
+    """A rule with an alert reaches every safeguarding lead at once, except any who are conflicted (DESIGN §5)."""
     leads = [lead for lead in role_holders(Role.SAFEGUARDING_LEAD) if lead.pk not in excluded]
     alerted = [lead for lead in leads if lead.pk != case.reviewer_id]
     if case.is_restricted and alerted:
-        # seed 002 §10.4: confidential "unless the disclosure resulted in concerns about the
-        # provision of care to service users" – someone at risk of harm now is such a concern.
+        # seed 002 §10.4: confidential "unless the disclosure resulted in concerns about the provision of care to
+        # service users" – an alerting rule is such a concern.
         case.restricted_to.add(*alerted)
     for lead in alerted:
         notification_queue(
@@ -280,18 +323,28 @@ def _alert_safeguarding_leads(*, case: Case, actor, excluded: dict[int, str]) ->
             due_date=case.acknowledge_by_date,
             dedupe_key=f"case:{case.pk}:urgent:{lead.pk}",
         )
+    because = _because(effects.alert_rules)
     if alerted:
         names = ", ".join(lead.full_name for lead in alerted)
-        text = f"Urgent: safeguarding lead(s) {names} alerted at once."
+        text = f"Safeguarding lead(s) {names} alerted at once. {because}"
     elif leads:
-        text = "Urgent: the safeguarding lead reviews this case."
+        text = f"The safeguarding lead reviews this case. {because}"
     else:
-        text = "Urgent, but no safeguarding lead could be alerted: each one is conflicted or none is on record."
+        text = (
+            "The rules call for the safeguarding lead to be alerted at once, but none could be: each one is "
+            f"conflicted or none is on record. {because}"
+        )
     timeline_add(case=case, actor=actor, code=TimelineEntry.Code.SAFEGUARDING_ALERTED, text=text)
 
 
 def _case_attach(
-    *, case: Case, disclosure, actor, urgent: bool, excluded: dict[int, str], relationship: Relationship | None = None
+    *,
+    case: Case,
+    disclosure,
+    actor,
+    effects: RuleEffects,
+    excluded: dict[int, str],
+    relationship: Relationship | None = None,
 ) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     changed = ["version"]
@@ -299,10 +352,14 @@ def _case_attach(
     if relationship is not None and case.relationship_id is None:
         case.relationship = relationship
         changed.append("relationship")
-    if urgent and case.priority != Priority.URGENT:
-        case.priority = Priority.URGENT
+    # The rules only ever raise what an attached disclosure adds: a higher priority, the safeguarding flag.
+    raised = PRIORITY_RANK[effects.priority] > PRIORITY_RANK[case.priority]
+    if raised:
+        case.priority = effects.priority
+        changed.append("priority")
+    if effects.safeguarding and not case.is_safeguarding:
         case.is_safeguarding = True
-        changed += ["priority", "is_safeguarding"]
+        changed.append("is_safeguarding")
     case._history_user = actor
     case._change_reason = "cases.case.disclosure_attached"
     case.save(update_fields=changed)
@@ -316,14 +373,20 @@ def _case_attach(
         text=f"Disclosure {disclosure} was attached: this open case is about the same people and the same "
         "kind of boundary, so it was not opened as a new case.",
     )
+    if raised:
+        _timeline_rules(case=case, actor=actor, effects=effects)
+    if case.is_confidential and "is_safeguarding" in changed:
+        timeline_add(
+            case=case, actor=actor, code=TimelineEntry.Code.WHO_CAN_SEE, text=_who_can_see(case=case, effects=effects)
+        )
     _notify_reviewer(
         case=case,
         reviewer=case.reviewer,
         template=OutboxMessage.Template.CASE_UPDATED,
         key=f"case:{case.pk}:attached:{disclosure.pk}",
     )
-    if urgent:
-        _alert_safeguarding_leads(case=case, actor=actor, excluded=excluded)
+    if effects.alert:
+        _alert_safeguarding_leads(case=case, actor=actor, excluded=excluded, effects=effects)
     audit_record(action="cases.case.disclosure_attached", actor=actor, obj=case)
     patterns_check(case=case, actor=actor)
     return case

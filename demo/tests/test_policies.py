@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from demo.context import ANCHOR_DATE, DemoContext
 from demo.disclosures import seed_disclosures
 from demo.management.commands.seed_demo import DEMO_STEPS
 from demo.people import seed_assignments
-from demo.policies import BOUNDARIES, SOCIAL_MEDIA, seed_policies
+from demo.policies import BOUNDARIES, RULE_SECTIONS, SOCIAL_MEDIA, seed_policies
 from people.models import StaffMember
-from policies.models import Acknowledgement, BoundaryCategory, Policy, PolicySection, PolicyVersion
+from policies.models import Acknowledgement, BoundaryCategory, Policy, PolicySection, PolicyVersion, Rule
 from policies.parsing import parse_policy
 from policies.selectors import (
     category_guidance_sections,
@@ -103,6 +104,18 @@ def test_every_active_category_is_linked_to_sections_that_say_something(seeded):
     assert AuditEvent.objects.filter(action="policies.category.sections_linked").count() == (
         BoundaryCategory.objects.count() + 3  # social media, sexualised behaviour and former service users twice
     )
+
+
+def test_every_rule_is_linked_to_the_riverside_clauses_behind_it(client, seeded):
+    """The rules page cites the demo organisation's own clauses, never the source policies' references."""
+    rules = list(Rule.objects.filter(is_active=True))
+    assert set(RULE_SECTIONS) == {rule.name for rule in rules}
+    client.force_login(User.objects.get(username="worker"))
+    page = client.get(reverse("policies:rules")).text
+    policy = Policy.objects.get(title=BOUNDARIES)
+    assert f'href="{reverse("policies:detail", args=[policy.pk])}#s-7-3-3"' in page
+    assert page.count(f"{escape(BOUNDARIES)}, ") >= len(rules)
+    assert "seed 0" not in page
 
 
 def test_the_disclosure_form_shows_what_the_policy_says_about_the_category(client, seeded):

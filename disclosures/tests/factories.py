@@ -38,6 +38,7 @@ def disclosure_file(
     at_risk_now: bool = False,
     speak_up: bool = False,
     details: dict | None = None,
+    confidential: bool = False,
 ) -> Disclosure:
     """File a disclosure end to end through the services the form uses: draft, then submit."""
     draft = disclosure_draft_save(
@@ -52,5 +53,6 @@ def disclosure_file(
         carers=list(carers),
         speak_up=speak_up,
         good_faith_confirmed=kind == DisclosureKind.CONCERN,
+        confidential=confidential,
     )
     return disclosure_submit(disclosure=draft, actor=reporter.user)

@@ -1,5 +1,5 @@
-"""Every history table made since the audit app protected them (the role grants, the retention
-schedule and holds, data subjects' requests) joins them as append-only (DI-05, DI-06).
+"""Every history table made since the audit app protected them (the role grants, the rules table,
+the retention schedule and holds, data subjects' requests) joins them as append-only (DI-05, DI-06).
 
 It lives in the top-most domain app so that it runs after every app's latest migration; a new
 history table anywhere needs a migration like it (tests/test_append_only.py fails otherwise).
@@ -14,11 +14,11 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_role_grants_need_a_second_person"),
         ("audit", "0006_chain_schedule"),
-        ("cases", "0008_merge_registers_and_people"),
-        ("disclosures", "0001_initial"),
+        ("cases", "0009_confidential_cases"),
+        ("disclosures", "0002_confidential_disclosures"),
         ("notifications", "0005_role_grant_and_reveal_templates"),
         ("people", "0002_roles"),
-        ("policies", "0008_category_parts"),
+        ("policies", "0010_default_rules"),
         ("privacy", "0004_rights_requests"),
         ("reporting", "0004_report_files_in_private_storage"),
     ]

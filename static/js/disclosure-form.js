@@ -63,6 +63,8 @@
         document.querySelectorAll(".detail-section").forEach(function (section) {
           section.hidden = section.getAttribute("data-section") !== entry.section;
         });
+        var confidential = document.getElementById("confidential-choice");
+        if (confidential) confidential.hidden = !entry.confidential;
         var description = document.getElementById("category-description");
         if (description) description.textContent = entry.description;
         if (loadPolicy) loadGuidance(entry.guidance, "", false);
