@@ -28,6 +28,7 @@ class OutboxMessage(models.Model):
         REPORT_READY = "report_ready", "A quarterly report is ready"
         VARIATION_DECIDED = "variation_decided", "A decision on the plan the recipient put forward"
         PATTERN_ALERT = "pattern_alert", "A pattern across cases for the safeguarding lead"
+        CASES_HANDED_OVER = "cases_handed_over", "Cases handed to the recipient when their reviewer left"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -38,6 +39,9 @@ class OutboxMessage(models.Model):
     template = models.CharField(max_length=40, choices=Template.choices)
     link = models.CharField(max_length=200, help_text="A path on this site, e.g. /cases/42/. Never content.")
     due_date = models.DateField(null=True, blank=True)
+    count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many items the e-mail is about (cases handed over). Never content."
+    )
     dedupe_key = models.CharField(max_length=200, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -31,7 +31,7 @@ def test_a_manager_sees_new_and_overdue_cases_to_acknowledge(client, org):
     disclosure_file(reporter=org.colleague, category_code="social-media")
     rows = waiting(client, org.manager.user)
     assert rows[:2] == ["Overdue 1 case past its acknowledgement date", "2 new cases to acknowledge"]
-    assert 'href="/cases/?status=new&amp;mine=yes"' in client.get(reverse("dashboard")).content.decode()
+    assert 'href="/cases/?waiting=new"' in client.get(reverse("dashboard")).content.decode()
 
 
 def test_a_worker_sees_a_policy_to_acknowledge_and_a_notice_about_them(client, org):

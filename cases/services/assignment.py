@@ -80,7 +80,9 @@ def _revoke_restricted(case: Case, staff: StaffMember | None, *, actor) -> None:
         audit_record(action="cases.case.access_revoked", actor=actor, obj=case, detail={"staff": staff.pk})
 
 
-def _set_reviewer(case: Case, reviewer: StaffMember | None, *, actor, reason: str, text: str) -> Case:
+def _set_reviewer(
+    case: Case, reviewer: StaffMember | None, *, actor, reason: str, text: str, notify: bool = True
+) -> Case:
     previous = case.reviewer
     case.reviewer = reviewer
     _save(case, actor=actor, reason=reason, fields=["reviewer"])
@@ -88,7 +90,7 @@ def _set_reviewer(case: Case, reviewer: StaffMember | None, *, actor, reason: st
         _grant_restricted(case, reviewer, actor=actor)
     _revoke_restricted(case, previous, actor=actor)
     timeline_add(case=case, actor=actor, code=TimelineEntry.Code.REASSIGNED, text=text)
-    if reviewer is not None:
+    if reviewer is not None and notify:
         notification_queue(
             recipient=reviewer.user,
             template=OutboxMessage.Template.CASE_ASSIGNED,
