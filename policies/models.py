@@ -79,7 +79,7 @@ class BoundaryCategory(models.Model):
     restricted_to_parties = models.BooleanField(
         "kept to the people in it",
         default=False,
-        help_text="Cases are seen only by the people in them and their reviewer (seed 002 §10.4).",
+        help_text="Cases are seen only by the people in them and their reviewer.",  # seed 002 §10.4
     )
     needs_sign_off = models.BooleanField(
         "closure needs a second person",

@@ -188,3 +188,23 @@ def staff_not_acknowledged(*, staff_qs: QuerySet[StaffMember], version: PolicyVe
         .select_related("user", "team")
         .order_by("team__name", "user__last_name", "user__first_name")
     )
+
+
+def clauses_for(*, category: BoundaryCategory | str | None = None, relationship: bool = False) -> list[PolicySection]:
+    """The organisation's own clauses to cite for a rule, from the active policies: those linked to a
+    category (by object or code), or with relationship=True those of the categories about a relationship.
+    Pages cite these, never a seed reference; an organisation links its clauses in the category admin."""
+    if relationship:
+        categories = BoundaryCategory.objects.filter(is_relationship=True)
+    elif isinstance(category, str):
+        categories = BoundaryCategory.objects.filter(code=category)
+    elif category is not None:
+        categories = BoundaryCategory.objects.filter(pk=category.pk)
+    else:
+        return []
+    return list(
+        PolicySection.objects.filter(categories__in=categories, version__status=ACTIVE)
+        .select_related("version__policy")
+        .order_by("version__policy__title", "order")
+        .distinct()
+    )

@@ -27,6 +27,7 @@ from cases.services.base import (
     _today,
     timeline_add,
 )
+from core.formats import uk_date
 from people.models import StaffMember
 from policies.models import StatutoryPrompt
 
@@ -61,7 +62,7 @@ def action_add(
         case=case,
         actor=actor,
         code=TimelineEntry.Code.ACTION_ADDED,
-        text=f"{template.title} – owner {owner.full_name}, due {due_date:%d/%m/%Y}.",
+        text=f"{template.title} – owner {owner.full_name}, due {uk_date(due_date)}.",
     )
     if template.refers_to:
         # Agreeing a referral answers its statutory prompt "yes" unless it was already answered.
@@ -82,7 +83,7 @@ def action_add(
                 case=case,
                 actor=actor,
                 code=TimelineEntry.Code.HR_REFERRED,
-                text="Referred for HR investigation: HR can now see this case (seed 002 §7.5).",
+                text="Referred for HR investigation: HR can now see this case.",  # seed 002 §7.5
             )
             audit_record(action="cases.case.hr_referred", actor=actor, obj=case)
     _save(case, actor=actor, reason="cases.action.added", fields=fields)

@@ -16,6 +16,7 @@ from cases.models import (
 from cases.permissions import can_reply_to_notice
 from cases.selectors import staff_concerned
 from cases.services.base import _link, _lock, _require, _require_move, _save, _today, timeline_add
+from core.formats import uk_date
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import StaffMember
@@ -67,7 +68,7 @@ def subject_notice_record(
         case=case,
         actor=actor,
         code=TimelineEntry.Code.SUBJECT_TOLD,
-        text=f"{subject.full_name} was told on {told_date:%d/%m/%Y}: “{told}”",
+        text=f"{subject.full_name} was told on {uk_date(told_date)}: “{told}”",
     )
     notification_queue(
         recipient=subject.user,

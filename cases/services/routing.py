@@ -230,8 +230,9 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
             case=case,
             actor=actor,
             code=TimelineEntry.Code.RESTRICTED,
+            # seed 002 §10.4: relationships between workers are confidential.
             text="A close personal relationship between workers: only the people in it and the reviewer "
-            "can see this case (seed 002 §10.4).",
+            "can see this case.",
         )
         parties = [reporter, *(s for s in named if s.pk != reporter.pk)]
         if any(_same_chain(a, b) for i, a in enumerate(parties) for b in parties[i + 1 :]):
@@ -241,7 +242,7 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
                 actor=actor,
                 code=TimelineEntry.Code.ACTION_PROPOSED,
                 text="The two workers are in one line-management chain: propose the action "
-                "“alternative management arrangement” (seed 002 §9.1, §10.1.4).",
+                "“alternative management arrangement”.",
             )
 
     _notify_reviewer(
