@@ -59,7 +59,10 @@ class BoundaryCategory(models.Model):
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(help_text="Plain words shown on the disclosure form.")
     policy_refs = models.CharField(
-        max_length=200, blank=True, help_text="Where the rule comes from, e.g. 000 §4.1, 002 §6.3.5."
+        max_length=200,
+        blank=True,
+        help_text="Where the rule comes from in the source documents, for the record; pages cite the policy "
+        "sections linked below instead.",
     )
     default_priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     is_safeguarding = models.BooleanField(

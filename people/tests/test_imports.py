@@ -456,7 +456,8 @@ def test_a_staff_member_made_by_a_factory_is_matched_by_staff_number(org):
 
 
 def test_staff_from_the_hr_file_get_the_worker_role_and_keep_any_others(org):
-    """A starter can tell us about a boundary issue the day the HR file arrives; a manager stays a manager."""
+    """A starter can tell us about a boundary issue the day the HR file arrives; a manager stays a manager.
+    AU-01: the role given is audited like a role change on the account page."""
     from core.roles import Role
 
     org.manager.user.groups.remove(*org.manager.user.groups.filter(name=Role.WORKER.value))
