@@ -29,15 +29,17 @@ def _staff_of(user) -> StaffMember | None:
 
 
 @receiver(pre_save, sender=User, dispatch_uid="people.user_active_before")
-def user_active_before(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None:
-        return
+def user_active_before(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or instance.pk is None or (update_fields is not None and "is_active" not in update_fields):
+        return  # e.g. a log-in saving last_login: no extra query
     instance._was_active = User.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
 
 
 @receiver(post_save, sender=User, dispatch_uid="people.user_active_changed")
-def user_active_changed(sender, instance, created=False, raw=False, **kwargs):
+def user_active_changed(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
     """The account was switched off (or on): whatever page or import did it, listeners follow."""
+    if update_fields is not None and "is_active" not in update_fields:
+        return
     was = getattr(instance, "_was_active", None)
     if raw or created or was is None or was == instance.is_active:
         return

@@ -269,3 +269,12 @@ def test_no_e_mail_shows_an_iso_date_or_an_internal_reference(seeded):
         assert not ISO_DATE.search(text.replace(message.link, "")), (message.template, text)
         assert not INTERNAL.search(text), (message.template, text)
     assert len(seen) >= 4
+
+
+def test_the_safety_net_is_empty_in_the_demo(seeded):
+    """Every open case of the demo is with someone who can act on it: leavers were re-routed as they left."""
+    from cases.selectors import case_list_reviewer_cannot_act
+
+    for persona in ("safeguarding", "senior"):
+        user = get_user_model().objects.get(username=persona)
+        assert case_list_reviewer_cannot_act(user=user) == [], persona
