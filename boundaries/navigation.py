@@ -275,9 +275,10 @@ def welcome_lines_for(user) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# "Waiting for you" on the dashboard (DESIGN §4: "Overdue items show on dashboards"). The case
-# counts are the daily digest's own (cases.selectors.digest_counts_for), so the e-mail and the page
-# never disagree; every count goes through the same selectors as the pages it links to.
+# "Waiting for you" on the dashboard (DESIGN §4: "Overdue items show on dashboards"). Each case count
+# is the number of rows of cases.selectors.case_waiting_list, and links to the queue filtered by the same
+# function (?waiting=<key>), so a count and the list behind it never disagree; the rules inside it are the
+# daily digest's own (Case.acknowledgement_overdue_q, review_due_q, decision_due_q).
 
 
 @dataclass(frozen=True)
@@ -298,42 +299,46 @@ def waiting_for(user) -> list[Waiting]:
     from django.urls import reverse
     from django.utils import timezone
 
-    from cases.models import Action, Case, PatternAlert
-    from cases.permissions import can_sign_off_case
-    from cases.selectors import action_open_list_for, case_list_for, digest_counts_for, notice_list_for
+    from cases.models import Action, PatternAlert
+    from cases.selectors import action_open_list_for, case_waiting_list, digest_counts_for, notice_list_for
     from policies.selectors import policy_versions_awaiting_acknowledgement
     from privacy.requests.selectors import request_overdue_list
 
     if not user.is_authenticated:
         return []
-    counts = digest_counts_for(user=user)
     cases = reverse("cases:list")
-    visible = case_list_for(user)
+    counts = digest_counts_for(user=user)
     my_actions = action_open_list_for(user)
     overdue_actions = my_actions.filter(Action.overdue_q(timezone.localdate())).count()
+
+    def waiting(key: str, one: str, many: str, overdue: bool = False) -> Waiting:
+        # The count and its link read the same list (cases.selectors.case_waiting_list), so they agree.
+        count = case_waiting_list(user=user, key=key).count()
+        return Waiting(count, one, many, f"{cases}?waiting={key}", overdue=overdue)
+
     rows = [
-        Waiting(counts.acknowledgements_overdue, "case past its acknowledgement date",
-                "cases past their acknowledgement date", f"{cases}?overdue=yes&mine=yes", overdue=True),
-        Waiting(visible.filter(reviewer__user=user, status=Case.Status.NEW).count(),
-                "new case to acknowledge", "new cases to acknowledge", f"{cases}?status=new&mine=yes"),
-        Waiting(sum(can_sign_off_case(user, case) for case in visible.filter(status=Case.Status.CLOSURE_REVIEW)),
-                "case waiting for your closure sign-off", "cases waiting for your closure sign-off",
-                f"{cases}?status=closure_review"),
-        Waiting(counts.decisions_due, "plan to decide before its date", "plans to decide before their dates",
-                f"{cases}?mine=yes", overdue=False),
-        Waiting(counts.reviews_due, "case review due", "case reviews due", f"{cases}?mine=yes"),
+        waiting("reviewer_cannot_act", "open case whose reviewer cannot act: reassign it",
+                "open cases whose reviewer cannot act: reassign them", overdue=True),
+        waiting("not_acknowledged", "urgent or safeguarding case not yet acknowledged",
+                "urgent or safeguarding cases not yet acknowledged"),
+        waiting("acknowledgement_overdue", "case past its acknowledgement date",
+                "cases past their acknowledgement date", overdue=True),
+        waiting("new", "new case to acknowledge", "new cases to acknowledge"),
+        waiting("sign_off", "case waiting for your closure sign-off", "cases waiting for your closure sign-off"),
+        waiting("decision_due", "plan to decide before its date", "plans to decide before their dates"),
+        waiting("review_due", "case review due", "case reviews due"),
         Waiting(PatternAlert.objects.filter(state=PatternAlert.State.NEW).count() if has_role(
                     user, Role.SAFEGUARDING_LEAD) else 0,
                 "new pattern across cases", "new patterns across cases", reverse("cases:patterns")),
         # "My actions" (/actions/): every open action the user owns, whether or not they may open its case.
-        Waiting(overdue_actions, "action of yours overdue", "actions of yours overdue", reverse("actions:list"),
-                overdue=True),
+        Waiting(overdue_actions, "action of yours overdue", "actions of yours overdue",
+                reverse("actions:list") + "?show=overdue", overdue=True),
         Waiting(my_actions.count() - overdue_actions, "action of yours to do", "actions of yours to do",
-                reverse("actions:list")),
+                reverse("actions:list") + "?show=to_do"),
         Waiting(notice_list_for(user).filter(response="").count(), "notice about you to read",
-                "notices about you to read", reverse("cases:notices")),
+                "notices about you to read", reverse("cases:notices") + "?unanswered=yes"),
         Waiting(policy_versions_awaiting_acknowledgement(user=user).count(), "policy to read and acknowledge",
-                "policies to read and acknowledge", reverse("policies:list")),
+                "policies to read and acknowledge", reverse("policies:list") + "#waiting"),
         Waiting(counts.policies_due, "policy due for review", "policies due for review",
                 reverse("policies:review_due")),
         Waiting(len(request_overdue_list()) if _can_use_privacy(user) else 0,
@@ -341,3 +346,44 @@ def waiting_for(user) -> list[Waiting]:
                 reverse("privacy:requests"), overdue=True),
     ]  # fmt: skip
     return [row for row in rows if row.count]
+
+
+def safety_net_for(user) -> list[tuple[object, str]]:
+    """For safeguarding leads and senior managers: each open case they oversee whose reviewer cannot act
+    (left, lost the role, conflicted), with the reason. Re-routing happens at once, so it should be empty."""
+    from cases.selectors import case_list_reviewer_cannot_act
+
+    if not (has_role(user, Role.SAFEGUARDING_LEAD) or has_role(user, Role.SENIOR_MANAGER)):
+        return []
+    return case_list_reviewer_cannot_act(user=user)
+
+
+def policies_to_read(user):
+    """The policies this person must read and acknowledge, for a signed-in person with no role yet: they
+    still read them, straight from the dashboard (people.imports gives staff the Worker role)."""
+    from policies.selectors import policy_versions_awaiting_acknowledgement
+
+    if not user.is_authenticated or roles_for(user):
+        return []
+    return list(policy_versions_awaiting_acknowledgement(user=user))
+
+
+def who_to_ask(user) -> list[str]:
+    """Who can give a person with no role one: their line manager, then the administrators, by name."""
+    from django.contrib.auth import get_user_model
+
+    from people.selectors import staff_for
+
+    if not user.is_authenticated or roles_for(user):
+        return []
+    names = []
+    staff = staff_for(user)
+    if staff is not None and staff.line_manager_id:
+        names.append(f"your line manager, {staff.line_manager.full_name}")
+    admins = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.ADMINISTRATOR.value)
+        .order_by("last_name", "first_name", "username")
+    )
+    names += [f"{a.get_full_name() or a.username} (administrator)" for a in admins[:3]]
+    return names

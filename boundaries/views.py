@@ -6,7 +6,15 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from boundaries.navigation import nav_items_for, roles_for, waiting_for, welcome_lines_for
+from boundaries.navigation import (
+    nav_items_for,
+    policies_to_read,
+    roles_for,
+    safety_net_for,
+    waiting_for,
+    welcome_lines_for,
+    who_to_ask,
+)
 from core.storage import private_storage
 
 
@@ -76,5 +84,8 @@ def dashboard(request):
             "roles": roles_for(request.user),
             "welcome_lines": welcome_lines_for(request.user),
             "waiting": waiting_for(request.user),
+            "safety_net": safety_net_for(request.user),
+            "policies_to_read": policies_to_read(request.user),
+            "who_to_ask": who_to_ask(request.user),
         },
     )

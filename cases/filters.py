@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Coalesce, Least
 
 from cases.models import Case
+from cases.selectors import WAITING_CHOICES, case_waiting_list
 from people.models import Team
 from people.selectors import staff_for
 from policies.models import BoundaryCategory, Priority
@@ -66,13 +67,17 @@ class CaseQueueFilter(django_filters.FilterSet):
         method="filter_mine",
         empty_label="Every case I can see",
     )
+    # What a dashboard count links to: exactly the cases it counted (cases/selectors/waiting.py).
+    waiting = django_filters.ChoiceFilter(
+        label="Waiting", choices=WAITING_CHOICES, method="filter_waiting", empty_label="Anything"
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by", choices=SORT_CHOICES[1:], method="filter_sort", empty_label=SORT_CHOICES[0][1]
     )
 
     class Meta:
         model = Case
-        fields = ["reference", "status", "category", "priority", "team", "overdue", "mine", "sort"]
+        fields = ["reference", "status", "category", "priority", "team", "overdue", "mine", "waiting", "sort"]
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         # "All open cases" is the default: a blank or absent status means open.
@@ -102,6 +107,9 @@ class CaseQueueFilter(django_filters.FilterSet):
         if value != "yes" or staff is None:
             return queryset
         return queryset.filter(reviewer=staff)
+
+    def filter_waiting(self, queryset, name, value):
+        return case_waiting_list(user=self.user, key=value, cases=queryset) if value else queryset
 
     def filter_sort(self, queryset, name, value):
         """Sorting by the database, so a page of 25 is the right 25 (the default order is case_queue_for's)."""

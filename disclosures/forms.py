@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 
 from core.dates import DateKind
+from core.formats import uk_date
 from core.forms import STATEMENT_MAX, BoundedDateField, PeoplePickerMultiple, StyledFormMixin, team_first
 from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember
 from policies.models import BoundaryCategory, DisclosureKind
@@ -580,7 +581,12 @@ def details_display(disclosure) -> list[tuple[str, str]]:
             continue
         field = form.base_fields[name]
         choices = dict(getattr(field, "choices", []) or [])
-        text = str(choices.get(value, value))
+        text = (
+            str(choices.get(value, value))
+            if not isinstance(value, list)
+            else ", ".join(str(choices.get(v, v)) for v in value)
+        )
+        text = uk_date(text)  # a stored date ("2026-07-17") reads "17 July 2026"
         if name == "gift_value":
             text = f"£{value}"
         rows.append((field.label, text))

@@ -33,6 +33,8 @@ class OutboxMessage(models.Model):
         ROLE_GRANT_APPROVED = "role_grant_approved", "A role was granted to someone (for the safeguarding lead)"
         ACTOR_REVEALED = "actor_revealed", "The auditor revealed who acted on a speak-up case (for the guardian)"
 
+        CASES_HANDED_OVER = "cases_handed_over", "Cases handed to the recipient when their reviewer left"
+
     # Messages whose recipient is a party to a concern: the person it is about (a notice, a decision on
     # their plan) or the person who raised it (a receipt, the closing summary). Who received one of
     # these is itself case content, so the outbox admin never shows it (docs/notifications.md).
@@ -54,6 +56,9 @@ class OutboxMessage(models.Model):
     template = models.CharField(max_length=40, choices=Template.choices)
     link = models.CharField(max_length=200, help_text="A path on this site, e.g. /cases/42/. Never content.")
     due_date = models.DateField(null=True, blank=True)
+    count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many items the e-mail is about (cases handed over). Never content."
+    )
     dedupe_key = models.CharField(max_length=200, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)

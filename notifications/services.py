@@ -50,6 +50,7 @@ def notification_queue(
     link: str,
     dedupe_key: str,
     due_date: datetime.date | None = None,
+    count: int | None = None,
 ) -> OutboxMessage:
     """Write an outbox message in the current transaction and publish it after commit.
 
@@ -59,7 +60,7 @@ def notification_queue(
     """
     message, created = OutboxMessage.objects.get_or_create(
         dedupe_key=dedupe_key,
-        defaults={"recipient": recipient, "template": template, "link": link, "due_date": due_date},
+        defaults={"recipient": recipient, "template": template, "link": link, "due_date": due_date, "count": count},
     )
     if created:
         message_id = message.pk
@@ -84,6 +85,7 @@ def outbox_render(*, message: OutboxMessage) -> tuple[str, str]:
     """Subject and body of a message: a generic line, a date and a link, nothing else (CP-07)."""
     context = {
         "due_date": message.due_date,
+        "count": message.count,
         "url": settings.SITE_URL.rstrip("/") + message.link,
         "organisation": settings.ORGANISATION_NAME,
     }

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.formats import uk_date
 from people.models import Assignment, Relationship, ServiceUser, StaffMember
 from people.selectors import relationship_blocking_assignment, relationship_mirror, staff_managers_above
 from people.signals import staff_changed
@@ -107,12 +108,18 @@ def assignment_refusal(*, staff: StaffMember, service_user: ServiceUser, role: s
     The message never names the kind of relationship: the person assigning (often an administrator
     importing a file) may not see the register's content (DESIGN §1, AC-07).
     """
-    if relationship_blocking_assignment(staff=staff, service_user=service_user) is None:
+    relationship = relationship_blocking_assignment(staff=staff, service_user=service_user)
+    if relationship is None:
         return None
     role_label = Assignment.Role(role).label.lower()
+    with_whom = (
+        "with a carer or relative of this service user"
+        if relationship.counterpart == Relationship.Counterpart.CARER
+        else "with this service user"
+    )
     return (
         f"{staff.full_name} cannot be {role_label} for {service_user.initials} ({service_user.reference}): "
-        "they have declared a personal relationship with this service user or someone close to them, "
+        f"they declared a personal relationship {with_whom} on {uk_date(relationship.declared_date)}, "
         "and our boundaries policy says a worker who knows a service user personally should not be "
         "their key worker or support worker. Choose another worker, or ask the worker's line manager "
         "to review the entry in the relationships register."

@@ -61,7 +61,10 @@ class BoundaryCategory(models.Model):
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(help_text="Plain words shown on the disclosure form.")
     policy_refs = models.CharField(
-        max_length=200, blank=True, help_text="Where the rule comes from, e.g. 000 §4.1, 002 §6.3.5."
+        max_length=200,
+        blank=True,
+        help_text="Where the rule comes from in the source documents, for the record; pages cite the policy "
+        "sections linked below instead.",
     )
     disclosure_kinds = models.JSONField(default=list, help_text="Codes from DisclosureKind this category applies to.")
     # How cases in the category behave (data, not code; migration 0007 sets them from the seeds).
@@ -74,7 +77,7 @@ class BoundaryCategory(models.Model):
     restricted_to_parties = models.BooleanField(
         "kept to the people in it",
         default=False,
-        help_text="Cases are seen only by the people in them and their reviewer (seed 002 §10.4).",
+        help_text="Cases are seen only by the people in them and their reviewer.",  # seed 002 §10.4
     )
     may_be_confidential = models.BooleanField(
         "may be kept between the worker and their line manager",

@@ -340,3 +340,23 @@ def rule_sentences() -> list[RuleSentence]:
         .order_by("order", "name")
     )
     return [rule_sentence(rule, sections=rule.active_sections) for rule in rules]
+
+
+def clauses_for(*, category: BoundaryCategory | str | None = None, relationship: bool = False) -> list[PolicySection]:
+    """The organisation's own clauses to cite for a rule, from the active policies: those linked to a
+    category (by object or code), or with relationship=True those of the categories about a relationship.
+    Pages cite these, never a seed reference; an organisation links its clauses in the category admin."""
+    if relationship:
+        categories = BoundaryCategory.objects.filter(is_relationship=True)
+    elif isinstance(category, str):
+        categories = BoundaryCategory.objects.filter(code=category)
+    elif category is not None:
+        categories = BoundaryCategory.objects.filter(pk=category.pk)
+    else:
+        return []
+    return list(
+        PolicySection.objects.filter(categories__in=categories, version__status=ACTIVE)
+        .select_related("version__policy")
+        .order_by("version__policy__title", "order")
+        .distinct()
+    )

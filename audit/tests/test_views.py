@@ -93,7 +93,7 @@ def test_times_are_shown_in_uk_time_with_utc_in_the_title(auditor_client, org):
     with time_machine.travel(datetime.datetime(2026, 7, 1, 8, 5, 9, tzinfo=datetime.UTC), tick=False):
         audit_record(action="cases.case.viewed", actor=org.manager.user, object_type="cases.case", object_id=1)
     page = auditor_client.get(LIST).content.decode()
-    assert 'datetime="2026-07-01T08:05:09+00:00" title="2026-07-01 08:05:09 UTC">1 Jul 2026 09:05:09</time>' in page
+    assert 'datetime="2026-07-01T08:05:09+00:00" title="2026-07-01 08:05:09 UTC">1 July 2026, 09:05:09</time>' in page
 
 
 @pytest.mark.parametrize(

@@ -252,6 +252,8 @@ if OIDC_ISSUER and OIDC_CLIENT_ID:
 # UK English, UK dates (en-gb formats: 22/11/2026), London time; stored in UTC.
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
+# One date style everywhere ("17 July 2026"): boundaries/formats/en_GB/formats.py.
+FORMAT_MODULE_PATH = ["boundaries.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -92,7 +92,7 @@ class Case(models.Model):
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     is_safeguarding = models.BooleanField("safeguarding", default=False)
     is_restricted = models.BooleanField(
-        "restricted", default=False, help_text="Visible only to the people in it and the reviewer (seed 002 §10.4)."
+        "restricted", default=False, help_text="Visible only to the people in it and the reviewer."
     )
     is_speak_up = models.BooleanField(
         "speak-up", default=False, help_text="Raised through the speak-up route; routed to the guardian."
@@ -130,7 +130,8 @@ class Case(models.Model):
     outcome_notes = models.TextField(blank=True, help_text="The reviewer's reasons for the outcome (case content).")
     lessons = models.TextField(
         blank=True,
-        help_text="Lessons for training (seed 000 §6.1). Written without names; the safeguarding lead "
+        # seed 000 §6.1: lessons feed training.
+        help_text="Lessons for training. Written without names; the safeguarding lead "
         "reviews them before they reach a quarterly report.",
     )
     relationship = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.models.case import Case
+from core.formats import uk_date
 from people.models import StaffMember
 from policies.models import StatutoryPrompt
 
@@ -240,7 +241,7 @@ class Review(models.Model):
         ordering = ["-reviewed_at", "-pk"]
 
     def __str__(self):
-        return f"{self.case} review {self.reviewed_at:%d/%m/%Y}"
+        return f"{self.case} review {uk_date(self.reviewed_at)}"
 
 
 class ActionCheck(models.Model):

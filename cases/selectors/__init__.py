@@ -25,9 +25,11 @@ from cases.selectors.involvement import (
 )
 from cases.selectors.people import (
     case_exclusions,
+    case_list_reviewer_cannot_act,
     escalation_targets_for,
     exclusions_for,
     first_free_holder,
+    reviewer_cannot_act,
     reviewer_refusal,
     role_holders,
     sign_off_candidates,
@@ -53,8 +55,14 @@ from cases.selectors.visibility import (
     notice_list_for,
     staff_close_colleagues,
 )
+from cases.selectors.waiting import WAITING_CHOICES, case_waiting_list, case_waiting_q
 
 __all__ = [
+    "WAITING_CHOICES",
+    "case_waiting_list",
+    "case_waiting_q",
+    "case_list_reviewer_cannot_act",
+    "reviewer_cannot_act",
     "AroundRow",
     "PatternRow",
     "PatternView",

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from cases.models import (
     Action,
     ActionCheck,
@@ -16,6 +14,7 @@ from cases.models import (
     RiskAssessment,
     SubjectNotice,
 )
+from core.formats import uk_date, uk_datetime
 
 
 @dataclass(frozen=True)
@@ -49,9 +48,9 @@ def _display(record, field_name: str) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+        return uk_datetime(value)
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return uk_date(value)
     return str(value)
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from cases.models import SPEAK_UP_REPORTER, Case
-from cases.roles import OVERSEER_ROLES
-from cases.selectors.visibility import case_is_visible_to
-from core.roles import Role
+from cases.roles import OVERSEER_ROLES, QUEUE_ROLES
+from cases.selectors.visibility import case_is_visible_to, case_list_for
+from core.roles import Role, holds_any
 from people.models import Relationship, StaffMember
 from people.selectors import staff_for, staff_managers_above
 from policies.models import BoundaryCategory, DisclosureKind
@@ -144,3 +144,34 @@ def sign_off_candidates(*, case: Case) -> list[StaffMember]:
     people = {h.pk: h for role in OVERSEER_ROLES for h in role_holders(role)}
     blocked = {case.reviewer_id, case.closure_requested_by_id}
     return [p for p in people.values() if p.pk not in blocked and case_is_visible_to(p.user, case)]
+
+
+def reviewer_cannot_act(*, case: Case, staff: StaffMember | None) -> str | None:
+    """Why the case's reviewer cannot act on it, in words, or None if they can: nobody is reviewing it,
+    they left (account off, record inactive, past their end date), they hold no role that reviews cases
+    any more, or they are excluded from it (reviewer_refusal)."""
+    if staff is None:
+        return "Nobody is reviewing this case."
+    why = why_not_reviewer(staff, case_exclusions(case=case))
+    if why is None and reviewer_refusal(case=case, staff=staff) is not None:
+        why = "is managed by someone the case is about"
+    if why is None and not holds_any(staff.user, QUEUE_ROLES):
+        why = "no longer holds a role that reviews cases"
+    return f"{staff.full_name} {why}, so they cannot review it." if why else None
+
+
+def case_list_reviewer_cannot_act(*, user) -> list[tuple[Case, str]]:
+    """The safety net: open cases this user may see whose reviewer cannot act, each with the reason.
+    Re-routing runs the moment someone leaves or loses a role, so this list should be empty."""
+    cases = (
+        case_list_for(user)
+        .filter(status__in=Case.OPEN_STATUSES)
+        .select_related("reviewer__user", "category")
+        .order_by("opened_at", "pk")
+    )
+    found = []
+    for case in cases:
+        why = reviewer_cannot_act(case=case, staff=case.reviewer)
+        if why:
+            found.append((case, why))
+    return found

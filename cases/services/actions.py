@@ -29,6 +29,7 @@ from cases.services.base import (
     timeline_add,
 )
 from core.dates import DateKind
+from core.formats import uk_date
 from people.models import StaffMember
 
 
@@ -63,7 +64,7 @@ def action_add(
         case=case,
         actor=actor,
         code=TimelineEntry.Code.ACTION_ADDED,
-        text=f"{template.title} – owner {owner.full_name}, due {due_date:%d/%m/%Y}.",
+        text=f"{template.title} – owner {owner.full_name}, due {uk_date(due_date)}.",
     )
     if template.refers_to:
         # Agreeing a referral answers its statutory prompt "yes" unless it was already answered.

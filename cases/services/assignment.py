@@ -26,7 +26,7 @@ from core.roles import holds_any
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import Assignment, ServiceUser, StaffMember
-from people.services import assignment_create
+from people.services import assignment_create, assignment_refusal
 
 
 @transaction.atomic
@@ -40,9 +40,14 @@ def case_reassign_key_worker(
     _require_move(actor, case, "change_key_worker")
     _require(case.service_users.filter(pk=service_user.pk).exists(), "That service user is not part of this case.")
     _require(new_key_worker.is_active, f"{new_key_worker.full_name} is no longer active.")
+    # The same reason the admin gives (people.services.assignment_refusal): the declared relationship and
+    # what the policy says; the page links the organisation's clause beside it.
+    refusal = assignment_refusal(staff=new_key_worker, service_user=service_user, role=Assignment.Role.KEY_WORKER)
+    _require(refusal is None, refusal or "")
     _require(
         not case.subjects.filter(pk=new_key_worker.pk).exists(),
-        f"{new_key_worker.full_name} is a subject of this case, so cannot become the key worker.",
+        f"{new_key_worker.full_name} is one of the people this case is about, so cannot become the key worker "
+        "while it is open. Choose another worker.",
     )
     try:
         with transaction.atomic():
@@ -56,8 +61,8 @@ def case_reassign_key_worker(
         case=case,
         actor=actor,
         code=TimelineEntry.Code.NOTE,
-        text=f"Key worker for {service_user.initials} is now {new_key_worker.full_name}, with a handover "
-        "(seed 001 “Managing boundary issues”).",
+        # seed 001 "Managing boundary issues": a proper handover.
+        text=f"Key worker for {service_user.initials} is now {new_key_worker.full_name}, with a handover.",
     )
     audit_record(action="cases.case.key_worker_reassigned", actor=actor, obj=case)
 
@@ -80,7 +85,9 @@ def _revoke_restricted(case: Case, staff: StaffMember | None, *, actor) -> None:
         audit_record(action="cases.case.access_revoked", actor=actor, obj=case, detail={"staff": staff.pk})
 
 
-def _set_reviewer(case: Case, reviewer: StaffMember | None, *, actor, reason: str, text: str) -> Case:
+def _set_reviewer(
+    case: Case, reviewer: StaffMember | None, *, actor, reason: str, text: str, notify: bool = True
+) -> Case:
     previous = case.reviewer
     case.reviewer = reviewer
     _save(case, actor=actor, reason=reason, fields=["reviewer"])
@@ -96,7 +103,7 @@ def _set_reviewer(case: Case, reviewer: StaffMember | None, *, actor, reason: st
             code=TimelineEntry.Code.WHO_CAN_SEE,
             text=f"{reviewer.full_name} now reviews it." if reviewer else "It is waiting for a new reviewer.",
         )
-    if reviewer is not None:
+    if reviewer is not None and notify:
         notification_queue(
             recipient=reviewer.user,
             template=OutboxMessage.Template.CASE_ASSIGNED,

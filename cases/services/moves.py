@@ -26,6 +26,7 @@ from cases.services.base import (
     timeline_add,
 )
 from core.dates import DateKind
+from core.formats import uk_date
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 
@@ -46,7 +47,7 @@ def case_acknowledge(*, case: Case, actor, expected_version: int | None = None) 
         actor=actor,
         reason="cases.case.acknowledged",
         fields=["acknowledged_at"],
-        text="Acknowledged: fact-finding started (seed 002 §7.4).",
+        text="Acknowledged: fact-finding started.",  # seed 002 §7.4
     )
 
 
@@ -70,7 +71,7 @@ def case_set_review_date(*, case: Case, actor, next_review_date: datetime.date, 
     case.next_review_date = next_review_date
     _save(case, actor=actor, reason="cases.case.review_date_set", fields=["next_review_date"])
     timeline_add(
-        case=case, actor=actor, code=TimelineEntry.Code.NOTE, text=f"Next review on {next_review_date:%d/%m/%Y}."
+        case=case, actor=actor, code=TimelineEntry.Code.NOTE, text=f"Next review on {uk_date(next_review_date)}."
     )
     audit_record(action="cases.case.review_date_set", actor=actor, obj=case)
     return case

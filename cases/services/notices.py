@@ -27,6 +27,7 @@ from cases.services.base import (
     timeline_add,
 )
 from core.dates import DateKind
+from core.formats import uk_date
 from notifications.models import OutboxMessage
 from notifications.services import notification_queue
 from people.models import StaffMember
@@ -78,7 +79,7 @@ def subject_notice_record(
         case=case,
         actor=actor,
         code=TimelineEntry.Code.SUBJECT_TOLD,
-        text=f"{subject.full_name} was told on {told_date:%d/%m/%Y}: “{told}”",
+        text=f"{subject.full_name} was told on {uk_date(told_date)}: “{told}”",
     )
     notification_queue(
         recipient=subject.user,

@@ -21,6 +21,7 @@ from cases.services.base import (
     timeline_add,
 )
 from core.dates import DateKind
+from core.formats import uk_date
 from people.models import Relationship
 from people.services import relationship_end, relationship_record_arrangement
 
@@ -54,7 +55,7 @@ def case_record_arrangement(
         case=case,
         actor=actor,
         code=TimelineEntry.Code.NOTE,
-        text=f"Arrangement recorded in the relationships register, reviewed on {next_review_date:%d/%m/%Y}: "
+        text=f"Arrangement recorded in the relationships register, reviewed on {uk_date(next_review_date)}: "
         f"{arrangement}",
     )
     audit_record(action="cases.case.arrangement_recorded", actor=actor, obj=case)

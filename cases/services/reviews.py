@@ -16,6 +16,7 @@ from cases.models import (
 )
 from cases.services.base import _lock, _require, _require_date, _require_move, _save, timeline_add
 from core.dates import DateKind
+from core.formats import uk_date
 
 
 @transaction.atomic
@@ -73,7 +74,7 @@ def review_record(
     text = "Review recorded."
     if summary:
         text += " " + "; ".join(summary) + "."
-    text += f" Next review {next_review_date:%d/%m/%Y}." if next_review_date else " No further review scheduled."
+    text += f" Next review {uk_date(next_review_date)}." if next_review_date else " No further review scheduled."
     timeline_add(case=case, actor=actor, code=TimelineEntry.Code.REVIEWED, text=text)
     audit_record(action="cases.review.recorded", actor=actor, obj=case, detail={"review": review.pk})
     return review

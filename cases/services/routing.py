@@ -237,6 +237,7 @@ def case_open_for(*, disclosure, actor, relationship: Relationship | None = None
             case=case,
             actor=actor,
             code=TimelineEntry.Code.RESTRICTED,
+            # seed 002 §10.4: relationships between workers are confidential.
             text="A close personal relationship between workers: only the people in it and the reviewer "
             "can see this case.",
         )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases import forms as f
 from cases import services
+from cases.models import Action
 from cases.permissions import can_mark_action, can_see_my_actions
 from cases.selectors import action_list_for, action_open_list_for, action_recent_list_for
 from cases.services import CaseError
@@ -19,9 +20,22 @@ from cases.services import CaseError
 def _render_my_actions(request, *, bound=None, status=200):
     """Each action shows its own words (title, what it involves, details, due date) and who agreed it; never
     the case it belongs to (docs/cases.md "My actions")."""
-    open_actions = list(action_open_list_for(request.user))
+    open_actions = action_open_list_for(request.user)
+    # The dashboard's two counts link here with ?show=overdue or ?show=to_do: each lists exactly what it counted.
+    show = request.GET.get("show", "")
+    overdue = Action.overdue_q(timezone.localdate())
+    if show == "overdue":
+        open_actions = open_actions.filter(overdue)
+    elif show == "to_do":
+        open_actions = open_actions.exclude(overdue)
+    open_actions = list(open_actions)
     rows = [(a, bound[1] if bound and bound[0] == a.pk else f.ActionOwnerForm(prefix=f"a{a.pk}")) for a in open_actions]
-    context = {"rows": rows, "recent": list(action_recent_list_for(request.user)), "today": timezone.localdate()}
+    context = {
+        "rows": rows,
+        "recent": list(action_recent_list_for(request.user)),
+        "today": timezone.localdate(),
+        "show": show if show in ("overdue", "to_do") else "",
+    }
     return render(request, "cases/my_actions.html", context, status=status)
 
 

@@ -37,6 +37,8 @@ class MovePage:
     button: str = "Save"
     intro: str = ""
     template: str = "cases/move_form.html"
+    # Cite the organisation's clauses about relationships (a key worker who knows the service user).
+    cites_relationship_clauses: bool = False
 
 
 def _render_move(request, case, move: MovePage, form, *, status=200, extra=None):
@@ -146,7 +148,7 @@ PAGES = {
         "Review recorded.",
         button="Save the review",
         template="cases/review_form.html",
-        intro="For each open action: is it still needed, and is it working? (seed 002 §10.3)",
+        intro="For each open action: is it still needed, and is it working?",  # seed 002 §10.3
     ),
     "subject_notice": MovePage(
         "Record what the subject was told",
@@ -166,6 +168,7 @@ PAGES = {
         "Key worker changed.",
         button="Change the key worker",
         intro="A proper handover, so the service user does not feel they did something wrong.",
+        cites_relationship_clauses=True,
     ),
     "arrangement": MovePage(
         "Record the arrangement",
@@ -228,7 +231,7 @@ PAGES = {
         "Decision recorded. The gift register shows it.",
         button="Record the decision",
         intro="A gift worth more than the threshold that the worker kept needs your decision: keep it for the "
-        "team, return it, donate it or decline it, with a note (seed 004 §1.2).",
+        "team, return it, donate it or decline it, with a note.",  # seed 004 §1.2
     ),
     "relationship_end": MovePage(
         "Record that the relationship ended",

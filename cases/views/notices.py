@@ -21,7 +21,10 @@ from cases.services import CaseError
 def _notices_or_404(request):
     if not can_see_notices(request.user):
         raise Http404
-    return list(notice_list_for(request.user))
+    notices = notice_list_for(request.user)
+    if request.GET.get("unanswered") == "yes":  # the dashboard's count links here: exactly what it counted
+        notices = notices.filter(response="")
+    return list(notices)
 
 
 def _render_notices(request, notices, *, bound=None, status=200):

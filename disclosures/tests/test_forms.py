@@ -107,3 +107,19 @@ def test_free_text_fields_are_not_remembered_by_the_browser(org):
     form = DisclosureForm(kind="incident", reporter=org.worker)
     for name in ("narrative", "immediate_action", "location", "gift_item", "variation_activity", "variation_why"):
         assert form.fields[name].widget.attrs.get("autocomplete") == "off", name
+
+
+def test_the_statement_shows_labels_and_uk_dates_never_the_stored_answers(org):
+    """What was stored ("romantic", "during", "1998-04-01") is shown as the worker chose it."""
+    from disclosures.forms import details_display
+    from disclosures.models import Disclosure
+    from policies.models import BoundaryCategory
+
+    category = BoundaryCategory.objects.filter(questions=BoundaryCategory.Questions.RELATIONSHIP).first()
+    disclosure = Disclosure(
+        kind="self_declaration",
+        category=category,
+        details={"kind": "romantic", "since": "1998-04-01", "began": "during"},
+    )
+    answers = dict(details_display(disclosure))
+    assert set(answers.values()) == {"Romantic or sexual", "1 April 1998", "During the service"}

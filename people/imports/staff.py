@@ -4,12 +4,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from core.roles import Role
 from people.imports.common import (
     ImportRejected,
     ImportResult,
@@ -278,6 +280,7 @@ def _staff_write(parsed: list[_StaffRow], *, actor, result: ImportResult) -> Non
         )
     }
     users = {u.username.casefold(): u for u in User.objects.filter(username__in=[r.username for r in parsed])}
+    worker_role = Group.objects.get(name=Role.WORKER.value)
     for r in _staff_write_order(parsed):
         team = teams.get(r.team.casefold())
         if team is None:
@@ -307,6 +310,17 @@ def _staff_write(parsed: list[_StaffRow], *, actor, result: ImportResult) -> Non
         )
         if user_is_new or user_changed:
             user.save()
+        # A starter can use Boundaries the day they arrive: everyone in the HR file is a worker
+        # (seed 002 §4.1), whatever other roles an administrator gives them; none is taken away.
+        if not user.groups.filter(pk=worker_role.pk).exists():
+            user.groups.add(worker_role)
+            # Role changes are security events (AU-01), audited by role name as the account page does.
+            audit_record(
+                action="accounts.roles.changed",
+                actor=actor,
+                obj=user,
+                detail={"added": [Role.WORKER.value], "removed": []},
+            )
 
         staff_is_new = staff is None
         if staff_is_new:

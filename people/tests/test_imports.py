@@ -450,3 +450,41 @@ def test_a_staff_member_made_by_a_factory_is_matched_by_staff_number(org):
     existing.user.refresh_from_db()
     assert existing.user.last_name == "Newname"
     assert StaffMember.objects.filter(staff_number="F1").count() == 1
+
+
+# --- starters --------------------------------------------------------------------------------------
+
+
+def test_staff_from_the_hr_file_get_the_worker_role_and_keep_any_others(org):
+    """A starter can tell us about a boundary issue the day the HR file arrives; a manager stays a manager.
+    AU-01: the role given is audited like a role change on the account page."""
+    from core.roles import Role
+
+    org.manager.user.groups.remove(*org.manager.user.groups.filter(name=Role.WORKER.value))
+    staff_import(
+        file=csv_bytes(
+            STAFF_COLUMNS,
+            [
+                staff_row("N1"),
+                staff_row(
+                    org.manager.staff_number,
+                    username=org.manager.user.username,
+                    first_name=org.manager.user.first_name,
+                    last_name=org.manager.user.last_name,
+                    email=org.manager.user.email,
+                    team=org.manager.team.name,
+                    job_title=org.manager.job_title,
+                    line_manager=org.senior.staff_number,
+                ),
+            ],
+        ),
+        actor=org.administrator,
+    )
+    starter = User.objects.get(username="usern1")
+    assert set(starter.groups.values_list("name", flat=True)) == {Role.WORKER.value}
+    assert set(org.manager.user.groups.values_list("name", flat=True)) == {Role.WORKER.value, Role.LINE_MANAGER.value}
+    given = AuditEvent.objects.filter(action="accounts.roles.changed", object_id=str(starter.pk)).get()
+    assert given.detail == {"added": ["Worker"], "removed": []} and given.actor == org.administrator
+    # Running the file again gives nothing twice.
+    staff_import(file=csv_bytes(STAFF_COLUMNS, [staff_row("N1")]), actor=org.administrator)
+    assert AuditEvent.objects.filter(action="accounts.roles.changed", object_id=str(starter.pk)).count() == 1

@@ -3,7 +3,8 @@ line, bullet items starting with "- "); everything is escaped, so no HTML from a
 reaches a page (IN-02). No Markdown library is needed for that (docs/policies.md)."""
 
 from django import template
-from django.utils.html import escape, format_html_join
+from django.urls import reverse
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -39,3 +40,33 @@ def policy_summary(text: str, words: int = 45) -> str:
     """The section as one short line of plain text ("briefly"), for guidance on forms and case pages."""
     flat = " ".join(block.removeprefix("- ") for block in (text or "").split("\n\n") if block.strip())
     return Truncator(flat).words(int(words), truncate=" …")
+
+
+def clause_link_html(section) -> str:
+    """A link to one clause of the organisation's policy: "Professional Boundaries Policy, 5.1 Gifts"."""
+    return format_html(
+        '<a href="{}#{}">{}, {}</a>',
+        reverse("policies:detail", args=[section.version.policy_id]),
+        section.anchor,
+        section.version.policy.title,
+        section.title,
+    )
+
+
+@register.filter
+def clause_link(section) -> str:
+    """{{ section|clause_link }}: cite one clause, linked."""
+    return clause_link_html(section)
+
+
+@register.simple_tag
+def policy_clauses(category=None, *, relationship=False, limit=2) -> str:
+    """{% policy_clauses "gifts-money" %} or {% policy_clauses relationship=True %}: the organisation's own
+    clauses for a rule, linked ("see … and …"), or nothing when the organisation has linked none."""
+    from policies.selectors import clauses_for
+
+    sections = clauses_for(category=category, relationship=relationship)[: int(limit)]
+    if not sections:
+        return ""
+    links = [clause_link_html(s) for s in sections]
+    return mark_safe("see " + " and ".join(links))  # noqa: S308 - each link is built by format_html

@@ -14,11 +14,11 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_role_grants_need_a_second_person"),
         ("audit", "0006_chain_schedule"),
-        ("cases", "0009_confidential_cases"),
+        ("cases", "0010_help_texts_without_internal_references"),
         ("disclosures", "0002_confidential_disclosures"),
-        ("notifications", "0005_role_grant_and_reveal_templates"),
+        ("notifications", "0007_every_template"),
         ("people", "0002_roles"),
-        ("policies", "0010_default_rules"),
+        ("policies", "0011_help_texts_without_internal_references"),
         ("privacy", "0004_rights_requests"),
         ("reporting", "0004_report_files_in_private_storage"),
     ]
