@@ -132,6 +132,34 @@ def other_manager(org):
     return org.other_manager.user
 
 
+def _rolls_back_by_serialisation(item) -> bool:
+    marker = item.get_closest_marker("django_db") if item is not None else None
+    return bool(marker and marker.kwargs.get("transaction") and marker.kwargs.get("serialized_rollback"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test, put the data migrations' rows back at once when the next test is not
+    transactional itself (a transactional one puts them back at its own start).
+
+    A transactional test ends by emptying every table. Run alone, pytest-django orders those tests
+    last; under pytest-xdist (.ci/run: -n 2 --dist loadfile) a file's tests run together, so a
+    transactional test may be followed by ordinary ones, which need the role groups, categories and
+    schedules the migrations made.
+    """
+    result = yield
+    if nextitem is not None and _rolls_back_by_serialisation(item) and not _rolls_back_by_serialisation(nextitem):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=True):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+    return result
+
+
 def pytest_collection_modifyitems(config, items):
     """Every transactional test (live server, real Celery worker) rolls back by serialisation.
 
