@@ -28,7 +28,15 @@ from people.imports import (
     service_user_import,
     staff_import,
 )
-from people.models import Assignment, CarerOrRelative, Relationship, ServiceUser, StaffMember, Team
+from people.models import (
+    Assignment,
+    CarerOrRelative,
+    RecordCorrectionNote,
+    Relationship,
+    ServiceUser,
+    StaffMember,
+    Team,
+)
 from people.services import assignment_create, assignment_end, assignment_refusal, staff_line_manager_error, staff_save
 
 User = get_user_model()
@@ -141,6 +149,19 @@ class StaffMemberForm(forms.ModelForm):
         return cleaned
 
 
+class CorrectionNoteInline(ReadOnlyAdministratorAdminMixin, admin.TabularInline):
+    """Corrections the data protection officer attached to this staff record (UK GDPR Article 16): shown on
+    the record, never changing it (docs/privacy.md "Rectification")."""
+
+    model = RecordCorrectionNote
+    fk_name = "staff"
+    extra = 0
+    fields = ["text", "added_at"]
+    readonly_fields = ["text", "added_at"]
+    verbose_name = "correction attached by the data protection officer"
+    verbose_name_plural = "corrections attached by the data protection officer"
+
+
 @admin.register(StaffMember)
 class StaffMemberAdmin(CsvImportMixin, NoDeleteMixin, AdministratorAdminMixin, admin.ModelAdmin):
     form = StaffMemberForm
@@ -159,6 +180,7 @@ class StaffMemberAdmin(CsvImportMixin, NoDeleteMixin, AdministratorAdminMixin, a
     ]
     autocomplete_fields = ["user", "team", "line_manager"]
     list_select_related = ["user", "team", "line_manager__user"]
+    inlines = [CorrectionNoteInline]
     fieldsets = [
         (None, {"fields": ["user", "staff_number", "employment_type", "job_title", "team", "line_manager"]}),
         ("Professional registration", {"fields": ["registration_body", "registration_number"]}),

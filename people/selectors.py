@@ -1,6 +1,6 @@
 from django.db.models import Q, QuerySet
 
-from people.models import Relationship, ServiceUser, StaffMember
+from people.models import ProcessingRestriction, Relationship, ServiceUser, StaffMember
 
 
 def staff_for(user) -> StaffMember | None:
@@ -64,3 +64,16 @@ def relationship_mirror(*, relationship: Relationship) -> Relationship | None:
         .order_by("pk")
         .first()
     )
+
+
+def restricted_people(*, staff_ids=(), service_user_ids=(), carer_ids=()) -> bool:
+    """Whether any of these people's records are restricted now (UK GDPR Article 18, a restriction granted by
+    the data protection officer and not lifted): the one rule the restriction banner follows."""
+    q = Q(pk__in=[])
+    if staff_ids:
+        q |= Q(staff_id__in=list(staff_ids))
+    if service_user_ids:
+        q |= Q(service_user_id__in=list(service_user_ids))
+    if carer_ids:
+        q |= Q(carer_id__in=list(carer_ids))
+    return ProcessingRestriction.objects.active().filter(q).exists()
