@@ -10,14 +10,23 @@ import datetime
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases.models import Case, Outcome
 from notifications.models import OutboxMessage
-from people.models import ServiceUser, StaffMember
-from privacy.models import CaseGroup, LegalHold, RecordType, RetentionDisposal, RetentionRule, RetentionRun
+from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember
+from privacy.models import (
+    CaseGroup,
+    LegalHold,
+    RecordType,
+    RetentionDisposal,
+    RetentionRule,
+    RetentionRun,
+    RightsRequest,
+)
 
 LOOKAHEAD_DAYS = 90
 
@@ -268,19 +277,52 @@ def outbox_due(*, as_of: datetime.date, rules=None, held=None) -> QuerySet[Outbo
     return rows.order_by("pk")
 
 
+def held_audit_objects(held_cases=None) -> tuple[dict[str, set[int]], set[int]]:
+    """What a legal hold keeps in the audit trail: ({object type: ids}, actor user ids).
+
+    A hold on a case keeps the events about the case; a hold on a person keeps the events about them (their
+    staff record and account, their service user and carer records, their register entries, their requests
+    to the DPO) and the events of what they did (as actor), whatever the events' age (docs/retention.md
+    "Legal holds")."""
+    staff, service_users = held_staff_ids(), held_service_user_ids()
+    held_cases = held_case_ids() if held_cases is None else held_cases
+    users = set(StaffMember.objects.filter(pk__in=staff).values_list("user_id", flat=True))
+    carers = set(CarerOrRelative.objects.filter(service_user__in=service_users).values_list("pk", flat=True))
+    relationships = set(
+        Relationship.objects.filter(
+            Q(staff__in=staff) | Q(colleague__in=staff) | Q(service_user__in=service_users) | Q(carer__in=carers)
+        ).values_list("pk", flat=True)
+    )
+    requests = set(
+        RightsRequest.objects.filter(
+            Q(staff__in=staff) | Q(service_user__in=service_users) | Q(carer__in=carers)
+        ).values_list("pk", flat=True)
+    )
+    objects = {
+        Case._meta.label_lower: set(held_cases),
+        StaffMember._meta.label_lower: staff,
+        get_user_model()._meta.label_lower: users,
+        ServiceUser._meta.label_lower: service_users,
+        CarerOrRelative._meta.label_lower: carers,
+        Relationship._meta.label_lower: relationships,
+        RightsRequest._meta.label_lower: requests,
+        LegalHold._meta.label_lower: set(LegalHold.objects.active().values_list("pk", flat=True)),
+    }
+    return {k: v for k, v in objects.items() if v}, users
+
+
 def audit_events_due(*, as_of: datetime.date, rules=None, held=None) -> QuerySet[AuditEvent]:
-    """Audit events older than the period, except those about a held case."""
+    """Audit events older than the period, except those a legal hold keeps (held_audit_objects)."""
     rules = rules or rules_by_key()
     rule = rules.get((RecordType.AUDIT_EVENTS, ""))
     if rule is None or rule.period_months is None:
         return AuditEvent.objects.none()
-    held = held_case_ids() if held is None else held
+    objects, actors = held_audit_objects(held)
     before = as_of - relativedelta(months=rule.period_months)
-    return (
-        AuditEvent.objects.filter(occurred_at__date__lt=before)
-        .exclude(object_type="cases.case", object_id__in=[str(pk) for pk in held])
-        .order_by("pk")
-    )
+    kept = Q(actor_id__in=actors) if actors else Q(pk__in=[])
+    for object_type, ids in objects.items():
+        kept |= Q(object_type=object_type, object_id__in=[str(pk) for pk in ids])
+    return AuditEvent.objects.filter(occurred_at__date__lt=before).exclude(kept).order_by("pk")
 
 
 def retention_due_soon(*, as_of: datetime.date | None = None) -> dict:

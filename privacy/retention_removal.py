@@ -45,7 +45,7 @@ from cases.models import (
 )
 from disclosures.models import Attachment, Disclosure, FollowUp
 from notifications.models import OutboxMessage
-from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember
+from people.models import CarerOrRelative, RecordCorrectionNote, Relationship, ServiceUser, StaffMember
 from privacy.models import RecordType, RetentionDisposal, RetentionRun
 from privacy.retention import (
     Due,
@@ -287,6 +287,14 @@ def _staff_steps(staff: StaffMember) -> list[Step]:
             texts=("arrangement",),
             values={"partner_agency": ""},
         ),
+        # Corrections shown on the staff record or on their register entries hold the person's own words.
+        *_tracked(
+            RecordCorrectionNote,
+            RecordCorrectionNote.objects.filter(
+                Q(staff=staff) | Q(relationship__staff=staff) | Q(relationship__colleague=staff)
+            ).values_list("pk", flat=True),
+            texts=("text",),
+        ),
     ]
     for label in ("account.EmailAddress", "mfa.Authenticator", "socialaccount.SocialAccount"):
         model = apps.get_model(label)
@@ -323,6 +331,13 @@ def _service_user_steps(service_user: ServiceUser) -> list[Step]:
                 "pk", flat=True
             ),
             texts=("arrangement",),
+        ),
+        *_tracked(
+            RecordCorrectionNote,
+            RecordCorrectionNote.objects.filter(
+                Q(relationship__service_user=service_user) | Q(relationship__carer__in=carers)
+            ).values_list("pk", flat=True),
+            texts=("text",),
         ),
     ]
 
