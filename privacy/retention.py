@@ -17,7 +17,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from cases.models import Case, Outcome
 from notifications.models import OutboxMessage
-from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember
+from people.models import CarerOrRelative, ProcessingRestriction, Relationship, ServiceUser, StaffMember
 from privacy.models import (
     CaseGroup,
     LegalHold,
@@ -261,6 +261,51 @@ def service_users_due(*, until: datetime.date, rules=None) -> list[Due]:
     ]
 
 
+def _held_request_ids() -> set[int]:
+    """Requests a legal hold keeps: those from a held member of staff or service user (or their carers)."""
+    staff, service_users = held_staff_ids(), held_service_user_ids()
+    if not staff and not service_users:
+        return set()
+    return set(
+        RightsRequest.objects.filter(
+            Q(staff__in=staff) | Q(service_user__in=service_users) | Q(carer__service_user__in=service_users)
+        ).values_list("pk", flat=True)
+    )
+
+
+def requests_due(*, until: datetime.date, rules=None) -> list[Due]:
+    """Released copies and request records past their period, counted from the decision (or the release), not
+    held and not yet removed (docs/retention.md). A request whose restriction is still in force is kept: the
+    restriction is lifted first."""
+    rules = rules or rules_by_key()
+    held = _held_request_ids()
+    found = []
+    for record_type, extra in (
+        (RecordType.SAR_COPIES, Q(released_zip__isnull=False)),
+        (RecordType.RIGHTS_REQUESTS, Q()),
+    ):
+        rule = rules.get((record_type, ""))
+        if rule is None or rule.period_months is None:
+            continue
+        latest = until - relativedelta(months=rule.period_months)
+        rows = (
+            RightsRequest.objects.filter(extra, decided_at__isnull=False, decided_at__date__lte=latest)
+            .exclude(status=RightsRequest.Status.OPEN)
+            .exclude(pk__in=held)
+            .annotate(done=Exists(_disposed(record_type)))
+            .filter(done=False)
+            .only("pk", "decided_at")
+            .order_by("decided_at", "pk")
+        )
+        restricted = set(ProcessingRestriction.objects.active().values_list("request_id", flat=True))
+        for rr in rows:
+            if record_type == RecordType.RIGHTS_REQUESTS and rr.pk in restricted:
+                continue
+            decided = timezone.localdate(rr.decided_at)
+            found.append(Due(record_type, rr.pk, f"request {rr.pk}", rule, decided, due_date(decided, rule)))
+    return found
+
+
 def outbox_due(*, as_of: datetime.date, rules=None, held=None) -> QuerySet[OutboxMessage]:
     """Outbox rows made before the period, delivered or given up on, not about a held case."""
     rules = rules or rules_by_key()
@@ -335,6 +380,7 @@ def retention_due_soon(*, as_of: datetime.date | None = None) -> dict:
         "until": until,
         "cases": cases_due(until=until, rules=rules),
         "people": staff_due(until=until, rules=rules) + service_users_due(until=until, rules=rules),
+        "requests": requests_due(until=until, rules=rules),
         "outbox_rows": outbox_due(as_of=until, rules=rules).count(),
         "audit_events": audit_events_due(as_of=until, rules=rules).count(),
     }
