@@ -17,6 +17,8 @@ from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone as dj_timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
 
 from audit.services import audit_record
@@ -31,7 +33,6 @@ from people.imports import (
 from people.models import (
     Assignment,
     CarerOrRelative,
-    RecordCorrectionNote,
     Relationship,
     ServiceUser,
     StaffMember,
@@ -149,19 +150,6 @@ class StaffMemberForm(forms.ModelForm):
         return cleaned
 
 
-class CorrectionNoteInline(ReadOnlyAdministratorAdminMixin, admin.TabularInline):
-    """Corrections the data protection officer attached to this staff record (UK GDPR Article 16): shown on
-    the record, never changing it (docs/privacy.md "Rectification")."""
-
-    model = RecordCorrectionNote
-    fk_name = "staff"
-    extra = 0
-    fields = ["text", "added_at"]
-    readonly_fields = ["text", "added_at"]
-    verbose_name = "correction attached by the data protection officer"
-    verbose_name_plural = "corrections attached by the data protection officer"
-
-
 @admin.register(StaffMember)
 class StaffMemberAdmin(CsvImportMixin, NoDeleteMixin, AdministratorAdminMixin, admin.ModelAdmin):
     form = StaffMemberForm
@@ -180,7 +168,7 @@ class StaffMemberAdmin(CsvImportMixin, NoDeleteMixin, AdministratorAdminMixin, a
     ]
     autocomplete_fields = ["user", "team", "line_manager"]
     list_select_related = ["user", "team", "line_manager__user"]
-    inlines = [CorrectionNoteInline]
+    readonly_fields = ["corrections"]
     fieldsets = [
         (None, {"fields": ["user", "staff_number", "employment_type", "job_title", "team", "line_manager"]}),
         ("Professional registration", {"fields": ["registration_body", "registration_number"]}),
@@ -192,7 +180,23 @@ class StaffMemberAdmin(CsvImportMixin, NoDeleteMixin, AdministratorAdminMixin, a
                 "Staff are never deleted: their history stays.",
             },
         ),
+        (
+            "Corrections attached by the data protection officer",
+            {
+                "fields": ["corrections"],
+                "description": "What the person said is wrong in this record, with the data protection officer's "
+                "decision (UK GDPR Article 16). The record is never changed by it: correct it above if accepted.",
+            },
+        ),
     ]
+
+    @admin.display(description="Corrections")
+    def corrections(self, staff):
+        notes = list(staff.correction_notes.all()) if staff.pk else []
+        if not notes:
+            return "None"
+        dated = ((n.text, date_format(dj_timezone.localtime(n.added_at), "j F Y")) for n in notes)
+        return format_html_join("\n", "<p>{} ({})</p>", dated)
 
     @admin.display(description="Name", ordering="user__last_name")
     def full_name(self, staff):
