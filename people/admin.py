@@ -14,6 +14,9 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone as dj_timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
 
 from audit.services import audit_record
 from core.admin_access import AdministratorAdminMixin, ReadOnlyAdministratorAdminMixin
@@ -24,7 +27,14 @@ from people.imports import (
     service_user_import,
     staff_import,
 )
-from people.models import Assignment, CarerOrRelative, Relationship, ServiceUser, StaffMember, Team
+from people.models import (
+    Assignment,
+    CarerOrRelative,
+    Relationship,
+    ServiceUser,
+    StaffMember,
+    Team,
+)
 from people.services import assignment_create, assignment_end, assignment_refusal, staff_line_manager_error, staff_save
 
 
@@ -153,6 +163,7 @@ class StaffMemberAdmin(CsvImportMixin, NoDeleteMixin, AdministratorAdminMixin, a
     ]
     autocomplete_fields = ["user", "team", "line_manager"]
     list_select_related = ["user", "team", "line_manager__user"]
+    readonly_fields = ["corrections"]
     fieldsets = [
         (None, {"fields": ["user", "staff_number", "employment_type", "job_title", "team", "line_manager"]}),
         ("Professional registration", {"fields": ["registration_body", "registration_number"]}),
@@ -164,7 +175,23 @@ class StaffMemberAdmin(CsvImportMixin, NoDeleteMixin, AdministratorAdminMixin, a
                 "Staff are never deleted: their history stays.",
             },
         ),
+        (
+            "Corrections attached by the data protection officer",
+            {
+                "fields": ["corrections"],
+                "description": "What the person said is wrong in this record, with the data protection officer's "
+                "decision (UK GDPR Article 16). The record is never changed by it: correct it above if accepted.",
+            },
+        ),
     ]
+
+    @admin.display(description="Corrections")
+    def corrections(self, staff):
+        notes = list(staff.correction_notes.all()) if staff.pk else []
+        if not notes:
+            return "None"
+        dated = ((n.text, date_format(dj_timezone.localtime(n.added_at), "j F Y")) for n in notes)
+        return format_html_join("\n", "<p>{} ({})</p>", dated)
 
     @admin.display(description="Name", ordering="user__last_name")
     def full_name(self, staff):

@@ -300,3 +300,87 @@ class Relationship(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class ProcessingRestrictionQuerySet(models.QuerySet):
+    def active(self):
+        """Restrictions granted and not lifted."""
+        return self.filter(lifted_at__isnull=True)
+
+
+class ProcessingRestriction(models.Model):
+    """A person's records whose use is restricted (UK GDPR Article 18) while a request is decided.
+
+    Held here so that every app that shows a person (cases, registers) can read it; written only by the
+    data protection officer's services (privacy.requests.erasure: granted, lifted). The rule "is this
+    person restricted?" is people.selectors.restricted_people (docs/privacy.md "Restriction").
+    """
+
+    staff = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    service_user = models.ForeignKey(ServiceUser, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    carer = models.ForeignKey(CarerOrRelative, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    request_id = models.PositiveIntegerField(help_text="The data subject's request that granted it.")
+    reason = models.TextField(help_text="What is restricted, and until when.")
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = ProcessingRestrictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(staff__isnull=False, service_user__isnull=True, carer__isnull=True)
+                    | Q(staff__isnull=True, service_user__isnull=False, carer__isnull=True)
+                    | Q(staff__isnull=True, service_user__isnull=True, carer__isnull=False)
+                ),
+                name="processing_restriction_one_person",
+                violation_error_message="A restriction is on exactly one person.",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | ~Q(lift_reason=""),
+                name="processing_restriction_lift_has_reason",
+                violation_error_message="Say why the restriction is lifted.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Restriction {self.pk} (request {self.request_id})"
+
+
+class RecordCorrectionNote(models.Model):
+    """A person's correction of their staff record or of a register entry (UK GDPR Article 16), with the data
+    protection officer's decision, shown on that record to those who can see it. The record is never
+    overwritten. Written only by privacy.requests.services.correction_record; never edited."""
+
+    staff = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="correction_notes"
+    )
+    relationship = models.ForeignKey(
+        Relationship, null=True, blank=True, on_delete=models.PROTECT, related_name="correction_notes"
+    )
+    request_id = models.PositiveIntegerField(help_text="The data subject's request it was made on.")
+    text = models.TextField(help_text="The correction, the decision and why, as shown on the record.")
+    added_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(staff__isnull=False, relationship__isnull=True)
+                | Q(staff__isnull=True, relationship__isnull=False),
+                name="record_correction_note_one_record",
+                violation_error_message="A correction is attached to exactly one record.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Correction note {self.pk}"

@@ -2,7 +2,7 @@ import re
 
 from django.db.models import Q, QuerySet
 
-from people.models import Relationship, ServiceUser, StaffMember
+from people.models import ProcessingRestriction, Relationship, ServiceUser, StaffMember
 
 
 def staff_for(user) -> StaffMember | None:
@@ -95,3 +95,16 @@ def staff_named_in(*, text: str, exclude: set[int] = frozenset()) -> list[str]:
         if position >= 0:
             found.setdefault(f"{first} {last}".strip(), position)
     return sorted(found, key=found.get)
+
+
+def restricted_people(*, staff_ids=(), service_user_ids=(), carer_ids=()) -> bool:
+    """Whether any of these people's records are restricted now (UK GDPR Article 18, a restriction granted by
+    the data protection officer and not lifted): the one rule the restriction banner follows."""
+    q = Q(pk__in=[])
+    if staff_ids:
+        q |= Q(staff_id__in=list(staff_ids))
+    if service_user_ids:
+        q |= Q(service_user_id__in=list(service_user_ids))
+    if carer_ids:
+        q |= Q(carer_id__in=list(carer_ids))
+    return ProcessingRestriction.objects.active().filter(q).exists()

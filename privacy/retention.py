@@ -10,14 +10,23 @@ import datetime
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases.models import Case, Outcome
 from notifications.models import OutboxMessage
-from people.models import ServiceUser, StaffMember
-from privacy.models import CaseGroup, LegalHold, RecordType, RetentionDisposal, RetentionRule, RetentionRun
+from people.models import CarerOrRelative, ProcessingRestriction, Relationship, ServiceUser, StaffMember
+from privacy.models import (
+    CaseGroup,
+    LegalHold,
+    RecordType,
+    RetentionDisposal,
+    RetentionRule,
+    RetentionRun,
+    RightsRequest,
+)
 
 LOOKAHEAD_DAYS = 90
 
@@ -252,6 +261,51 @@ def service_users_due(*, until: datetime.date, rules=None) -> list[Due]:
     ]
 
 
+def _held_request_ids() -> set[int]:
+    """Requests a legal hold keeps: those from a held member of staff or service user (or their carers)."""
+    staff, service_users = held_staff_ids(), held_service_user_ids()
+    if not staff and not service_users:
+        return set()
+    return set(
+        RightsRequest.objects.filter(
+            Q(staff__in=staff) | Q(service_user__in=service_users) | Q(carer__service_user__in=service_users)
+        ).values_list("pk", flat=True)
+    )
+
+
+def requests_due(*, until: datetime.date, rules=None) -> list[Due]:
+    """Released copies and request records past their period, counted from the decision (or the release), not
+    held and not yet removed (docs/retention.md). A request whose restriction is still in force is kept: the
+    restriction is lifted first."""
+    rules = rules or rules_by_key()
+    held = _held_request_ids()
+    found = []
+    for record_type, extra in (
+        (RecordType.SAR_COPIES, Q(released_zip__isnull=False)),
+        (RecordType.RIGHTS_REQUESTS, Q()),
+    ):
+        rule = rules.get((record_type, ""))
+        if rule is None or rule.period_months is None:
+            continue
+        latest = until - relativedelta(months=rule.period_months)
+        rows = (
+            RightsRequest.objects.filter(extra, decided_at__isnull=False, decided_at__date__lte=latest)
+            .exclude(status=RightsRequest.Status.OPEN)
+            .exclude(pk__in=held)
+            .annotate(done=Exists(_disposed(record_type)))
+            .filter(done=False)
+            .only("pk", "decided_at")
+            .order_by("decided_at", "pk")
+        )
+        restricted = set(ProcessingRestriction.objects.active().values_list("request_id", flat=True))
+        for rr in rows:
+            if record_type == RecordType.RIGHTS_REQUESTS and rr.pk in restricted:
+                continue
+            decided = timezone.localdate(rr.decided_at)
+            found.append(Due(record_type, rr.pk, f"request {rr.pk}", rule, decided, due_date(decided, rule)))
+    return found
+
+
 def outbox_due(*, as_of: datetime.date, rules=None, held=None) -> QuerySet[OutboxMessage]:
     """Outbox rows made before the period, delivered or given up on, not about a held case."""
     rules = rules or rules_by_key()
@@ -268,19 +322,52 @@ def outbox_due(*, as_of: datetime.date, rules=None, held=None) -> QuerySet[Outbo
     return rows.order_by("pk")
 
 
+def held_audit_objects(held_cases=None) -> tuple[dict[str, set[int]], set[int]]:
+    """What a legal hold keeps in the audit trail: ({object type: ids}, actor user ids).
+
+    A hold on a case keeps the events about the case; a hold on a person keeps the events about them (their
+    staff record and account, their service user and carer records, their register entries, their requests
+    to the DPO) and the events of what they did (as actor), whatever the events' age (docs/retention.md
+    "Legal holds")."""
+    staff, service_users = held_staff_ids(), held_service_user_ids()
+    held_cases = held_case_ids() if held_cases is None else held_cases
+    users = set(StaffMember.objects.filter(pk__in=staff).values_list("user_id", flat=True))
+    carers = set(CarerOrRelative.objects.filter(service_user__in=service_users).values_list("pk", flat=True))
+    relationships = set(
+        Relationship.objects.filter(
+            Q(staff__in=staff) | Q(colleague__in=staff) | Q(service_user__in=service_users) | Q(carer__in=carers)
+        ).values_list("pk", flat=True)
+    )
+    requests = set(
+        RightsRequest.objects.filter(
+            Q(staff__in=staff) | Q(service_user__in=service_users) | Q(carer__in=carers)
+        ).values_list("pk", flat=True)
+    )
+    objects = {
+        Case._meta.label_lower: set(held_cases),
+        StaffMember._meta.label_lower: staff,
+        get_user_model()._meta.label_lower: users,
+        ServiceUser._meta.label_lower: service_users,
+        CarerOrRelative._meta.label_lower: carers,
+        Relationship._meta.label_lower: relationships,
+        RightsRequest._meta.label_lower: requests,
+        LegalHold._meta.label_lower: set(LegalHold.objects.active().values_list("pk", flat=True)),
+    }
+    return {k: v for k, v in objects.items() if v}, users
+
+
 def audit_events_due(*, as_of: datetime.date, rules=None, held=None) -> QuerySet[AuditEvent]:
-    """Audit events older than the period, except those about a held case."""
+    """Audit events older than the period, except those a legal hold keeps (held_audit_objects)."""
     rules = rules or rules_by_key()
     rule = rules.get((RecordType.AUDIT_EVENTS, ""))
     if rule is None or rule.period_months is None:
         return AuditEvent.objects.none()
-    held = held_case_ids() if held is None else held
+    objects, actors = held_audit_objects(held)
     before = as_of - relativedelta(months=rule.period_months)
-    return (
-        AuditEvent.objects.filter(occurred_at__date__lt=before)
-        .exclude(object_type="cases.case", object_id__in=[str(pk) for pk in held])
-        .order_by("pk")
-    )
+    kept = Q(actor_id__in=actors) if actors else Q(pk__in=[])
+    for object_type, ids in objects.items():
+        kept |= Q(object_type=object_type, object_id__in=[str(pk) for pk in ids])
+    return AuditEvent.objects.filter(occurred_at__date__lt=before).exclude(kept).order_by("pk")
 
 
 def retention_due_soon(*, as_of: datetime.date | None = None) -> dict:
@@ -293,6 +380,7 @@ def retention_due_soon(*, as_of: datetime.date | None = None) -> dict:
         "until": until,
         "cases": cases_due(until=until, rules=rules),
         "people": staff_due(until=until, rules=rules) + service_users_due(until=until, rules=rules),
+        "requests": requests_due(until=until, rules=rules),
         "outbox_rows": outbox_due(as_of=until, rules=rules).count(),
         "audit_events": audit_events_due(as_of=until, rules=rules).count(),
     }

@@ -45,8 +45,15 @@ from cases.models import (
 )
 from disclosures.models import Attachment, Disclosure, FollowUp
 from notifications.models import OutboxMessage
-from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember
-from privacy.models import RecordType, RetentionDisposal, RetentionRun
+from people.models import (
+    CarerOrRelative,
+    ProcessingRestriction,
+    RecordCorrectionNote,
+    Relationship,
+    ServiceUser,
+    StaffMember,
+)
+from privacy.models import RecordCorrection, RecordType, Redaction, RetentionDisposal, RetentionRun, RightsRequest
 from privacy.retention import (
     Due,
     audit_events_due,
@@ -55,6 +62,7 @@ from privacy.retention import (
     held_service_user_ids,
     held_staff_ids,
     outbox_due,
+    requests_due,
     rules_by_key,
     service_users_due,
     staff_due,
@@ -287,6 +295,14 @@ def _staff_steps(staff: StaffMember) -> list[Step]:
             texts=("arrangement",),
             values={"partner_agency": ""},
         ),
+        # Corrections shown on the staff record or on their register entries hold the person's own words.
+        *_tracked(
+            RecordCorrectionNote,
+            RecordCorrectionNote.objects.filter(
+                Q(staff=staff) | Q(relationship__staff=staff) | Q(relationship__colleague=staff)
+            ).values_list("pk", flat=True),
+            texts=("text",),
+        ),
     ]
     for label in ("account.EmailAddress", "mfa.Authenticator", "socialaccount.SocialAccount"):
         model = apps.get_model(label)
@@ -324,6 +340,13 @@ def _service_user_steps(service_user: ServiceUser) -> list[Step]:
             ),
             texts=("arrangement",),
         ),
+        *_tracked(
+            RecordCorrectionNote,
+            RecordCorrectionNote.objects.filter(
+                Q(relationship__service_user=service_user) | Q(relationship__carer__in=carers)
+            ).values_list("pk", flat=True),
+            texts=("text",),
+        ),
     ]
 
 
@@ -345,6 +368,68 @@ def service_user_record_anonymise(*, due: Due, run: RetentionRun | None = None, 
     return _item(due, counts)
 
 
+def _request_lock(due: Due) -> RightsRequest | None:
+    rr = _lock(RightsRequest, due.object_id)
+    if (
+        rr is None
+        or _already(due)
+        or rr.pk not in {d.object_id for d in requests_due(until=due.due) if d.record_type == due.record_type}
+    ):
+        return None  # done, gone, or held (or restricted) since the list was made
+    return rr
+
+
+def sar_copy_remove(*, due: Due, run: RetentionRun | None = None, dry_run: bool = False) -> dict | None:
+    """Remove the released copy (the ZIP) kept on an access request; its SHA-256 stays as proof of what was sent.
+    The history rows never held the copy (RightsRequest.history excludes it)."""
+    counts = {RightsRequest._meta.label_lower: 1}
+    if dry_run:
+        return _item(due, counts)
+    with transaction.atomic():
+        if _request_lock(due) is None:
+            return None
+        update_rows(RightsRequest.objects.filter(pk=due.object_id), released_zip=None)
+        _mark(due, run)
+        audit_record(action="privacy.retention.sar_copy_removed", object_type=RightsRequest._meta.label_lower,
+                     object_id=due.object_id, detail={"rule": due.rule.pk})  # fmt: skip
+    return _item(due, counts)
+
+
+def _request_steps(pk: int) -> list[Step]:
+    """A request, what was withheld from its copy and the corrections it attached, with every history row; the
+    restriction it granted (lifted by then). Corrections shown on a case's timeline or on a record stay there,
+    with that record."""
+    return [
+        *_tracked(Redaction, Redaction.objects.filter(request_id=pk).values_list("pk", flat=True), delete=True),
+        *_tracked(
+            RecordCorrection, RecordCorrection.objects.filter(request_id=pk).values_list("pk", flat=True), delete=True
+        ),
+        *_tracked(
+            ProcessingRestriction,
+            ProcessingRestriction.objects.filter(request_id=pk).values_list("pk", flat=True),
+            delete=True,
+        ),
+        *_tracked(RightsRequest, [pk], delete=True),
+    ]
+
+
+def rights_request_remove(*, due: Due, run: RetentionRun | None = None, dry_run: bool = False) -> dict | None:
+    """Remove a request record past its period; the audit trail keeps its id and dates, without content."""
+    if dry_run:
+        return _item(due, _counts(_request_steps(due.object_id)))
+    with transaction.atomic():
+        if _request_lock(due) is None:
+            return None
+        steps = _request_steps(due.object_id)
+        counts = _counts(steps)
+        for step in steps:
+            step.apply()
+        _mark(due, run)
+        audit_record(action="privacy.retention.request_removed", object_type=RightsRequest._meta.label_lower,
+                     object_id=due.object_id, detail={"rule": due.rule.pk, "rows": sum(counts.values())})  # fmt: skip
+    return _item(due, counts)
+
+
 def _rows_remove(rows: QuerySet, *, limit: int, action: str, dry_run: bool) -> int:
     """Delete up to `limit` of `rows` (outbox rows, audit events) in one transaction, with one event."""
     ids = list(rows.values_list("pk", flat=True)[:limit])
@@ -360,6 +445,8 @@ REMOVERS = {
     RecordType.CASE_RECORDS: case_records_remove,
     RecordType.STAFF_RECORDS: staff_record_anonymise,
     RecordType.SERVICE_USER_RECORDS: service_user_record_anonymise,
+    RecordType.SAR_COPIES: sar_copy_remove,
+    RecordType.RIGHTS_REQUESTS: rights_request_remove,
 }
 
 
@@ -379,6 +466,7 @@ def retention_run(
         held = held_case_ids()
         work = [d for d in cases_due(until=as_of, rules=rules, held=held) if not d.held]
         work += staff_due(until=as_of, rules=rules) + service_users_due(until=as_of, rules=rules)
+        work += requests_due(until=as_of, rules=rules)
         counts: dict[str, int] = {}
         for due in work[:limit]:
             item = REMOVERS[due.record_type](due=due, run=run, dry_run=dry_run)

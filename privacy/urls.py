@@ -22,6 +22,7 @@ urlpatterns = [
     path("requests/<int:pk>/correct/", requests.request_correct, name="request_correct"),
     path("requests/<int:pk>/erase/", requests.request_erase, name="request_erase"),
     path("requests/<int:pk>/restrict/", requests.request_restrict, name="request_restrict"),
+    path("requests/<int:pk>/lift/", requests.request_lift_restriction, name="request_lift"),
     path("requests/<int:pk>/copy/", requests.sar_draft, name="sar_draft"),
     path("requests/<int:pk>/copy/withhold/", requests.sar_redact, name="sar_redact"),
     path("requests/<int:pk>/copy/release/", requests.sar_release, name="sar_release"),

@@ -29,8 +29,8 @@ from cases.models import Case, GiftDecision
 from cases.selectors import case_list_for, gift_threshold, staff_close_colleagues
 from core.roles import Role, has_role
 from disclosures.models import Disclosure
-from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember, Team
-from people.selectors import staff_for, staff_reports_below
+from people.models import CarerOrRelative, RecordCorrectionNote, Relationship, ServiceUser, StaffMember, Team
+from people.selectors import restricted_people, staff_for, staff_reports_below
 from policies.models import BoundaryCategory, DisclosureKind
 
 GIVEN_BY = {"service_user": "The service user", "carer": "A carer or relative", "other": "Someone else"}
@@ -288,3 +288,19 @@ def relationship_register_for(user, *, include_ended: bool = False) -> list[Regi
     far = datetime.date.max
     entries.sort(key=lambda e: (not e.is_overdue(today), e.next_review_date or far, -e.main.pk))
     return entries
+
+
+def relationship_entry_notices(entry: RegisterEntry) -> dict:
+    """What a register entry shows beside its arrangement (docs/privacy.md): whether it names a person whose
+    records are restricted (people.selectors.restricted_people), and the corrections attached to it by the data
+    protection officer (UK GDPR Article 16)."""
+    rels = entry.entries
+    staff = {r.staff_id for r in rels} | {r.colleague_id for r in rels if r.colleague_id}
+    return {
+        "restricted": restricted_people(
+            staff_ids=staff,
+            service_user_ids={r.service_user_id for r in rels if r.service_user_id},
+            carer_ids={r.carer_id for r in rels if r.carer_id},
+        ),
+        "corrections": list(RecordCorrectionNote.objects.filter(relationship__in=[r.pk for r in rels])),
+    }

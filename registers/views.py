@@ -24,6 +24,7 @@ from registers.selectors import (
     giver_of,
     giver_summary,
     relationship_counterpart_label,
+    relationship_entry_notices,
     relationship_register_for,
 )
 
@@ -156,7 +157,12 @@ def relationship_register(request):
         entries = [e for e in entries if e.is_overdue(today)]
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        {"entry": e, "with": [relationship_counterpart_label(r) for r in e.entries], "overdue": e.is_overdue(today)}
+        {
+            "entry": e,
+            "with": [relationship_counterpart_label(r) for r in e.entries],
+            "overdue": e.is_overdue(today),
+            **relationship_entry_notices(e),
+        }
         for e in page
     ]
     audit_record(

@@ -25,6 +25,8 @@ class RecordType(models.TextChoices):
     REPORTS = "reports", "Quarterly reports"
     STAFF_RECORDS = "staff_records", "Staff records (people no longer needed)"
     SERVICE_USER_RECORDS = "service_user_records", "Service user and carer records (people no longer needed)"
+    SAR_COPIES = "sar_copies", "Released copies of subject-access requests (the ZIP kept on the request)"
+    RIGHTS_REQUESTS = "rights_requests", "Requests from data subjects (the request, decision, redactions, corrections)"
 
 
 class CaseGroup(models.TextChoices):
@@ -43,6 +45,7 @@ class CountedFrom(models.TextChoices):
     STAFF_LEFT = "staff_left", "the staff member left"
     SERVICE_USER_LEFT = "service_user_left", "the service user left the service"
     RECORD_MADE = "record_made", "the record was made"
+    REQUEST_CLOSED = "request_closed", "the request was decided or its copy released"
 
 
 class RetentionRule(models.Model):

@@ -20,7 +20,7 @@ from audit.removal import delete_rows
 from audit.services import audit_record
 from cases.models import Case
 from disclosures.models import Attachment, Disclosure, FollowUp
-from people.models import Relationship
+from people.models import CarerOrRelative, ProcessingRestriction, Relationship, ServiceUser, StaffMember
 from privacy.models import RightsRequest
 from privacy.retention import held_case_ids, held_service_user_ids, held_staff_ids
 
@@ -172,7 +172,8 @@ def apply_erasure(*, request: RightsRequest, actor) -> RightsRequest:
 
 @transaction.atomic
 def apply_restriction(*, request: RightsRequest, actor, reason: str) -> RightsRequest:
-    """Decide a restriction request: refused while an open safeguarding matter still uses the records."""
+    """Decide a restriction request: refused while an open safeguarding matter still uses the records; granted,
+    it marks the person as restricted (people.ProcessingRestriction) until the DPO lifts it."""
     request = RightsRequest.objects.select_for_update().get(pk=request.pk)
     if request.kind != RightsRequest.Kind.RESTRICTION or not request.is_open:
         return request
@@ -183,5 +184,39 @@ def apply_restriction(*, request: RightsRequest, actor, reason: str) -> RightsRe
                      detail={"reasons": ["open_safeguarding"]})  # fmt: skip
         return request
     _decide(request, actor, RightsRequest.Status.GRANTED, reason)
+    person = request.person
+    restriction = ProcessingRestriction(
+        staff=person if isinstance(person, StaffMember) else None,
+        service_user=person if isinstance(person, ServiceUser) else None,
+        carer=person if isinstance(person, CarerOrRelative) else None,
+        request_id=request.pk,
+        reason=reason,
+        placed_by=actor,
+    )
+    restriction._history_user = actor
+    restriction.save()
     audit_record(action="privacy.restriction.granted", actor=actor, obj=request)
     return request
+
+
+def restriction_in_force(request: RightsRequest) -> ProcessingRestriction | None:
+    """The restriction a granted request put on the person, while it is in force."""
+    if request.kind != RightsRequest.Kind.RESTRICTION:
+        return None
+    return ProcessingRestriction.objects.active().filter(request_id=request.pk).first()
+
+
+@transaction.atomic
+def lift_restriction(*, request: RightsRequest, actor, reason: str) -> ProcessingRestriction | None:
+    """The DPO lifts a restriction (the accuracy checked, the objection decided; Article 18(3): tell the person
+    before lifting). The records may be used again; the restriction and its lifting stay in its history."""
+    restriction = ProcessingRestriction.objects.select_for_update().filter(request_id=request.pk).first()
+    if restriction is None or restriction.lifted_at is not None:
+        return None
+    restriction.lifted_at = timezone.now()
+    restriction.lifted_by = actor
+    restriction.lift_reason = reason
+    restriction._history_user = actor
+    restriction.save()
+    audit_record(action="privacy.restriction.lifted", actor=actor, obj=request)
+    return restriction

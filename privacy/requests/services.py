@@ -13,7 +13,7 @@ from audit.services import audit_record
 from cases.models import Action, Case, RiskAssessment, SubjectNotice, SupportOffered, TimelineEntry
 from cases.services import timeline_add
 from disclosures.models import Disclosure
-from people.models import CarerOrRelative, ServiceUser, StaffMember
+from people.models import CarerOrRelative, RecordCorrectionNote, Relationship, ServiceUser, StaffMember
 from privacy.models import RecordCorrection, RightsRequest
 
 
@@ -99,29 +99,46 @@ def case_of_record(item_key: str) -> Case | None:
     return row if isinstance(row, Case) else row.case
 
 
+def person_record_of(item_key: str) -> dict | None:
+    """The staff record or register entry a record of the copy is, if it is one: where a correction to it is
+    shown (people.RecordCorrectionNote), as {"staff": …} or {"relationship": …}."""
+    parts = item_key.split(":")
+    if parts[:2] == ["person", "staff"] and len(parts) == 3 and parts[2].isdigit():
+        staff = StaffMember.objects.filter(pk=parts[2]).first()
+        return {"staff": staff} if staff else None
+    if parts[0] == "relationship" and len(parts) == 2 and parts[1].isdigit():
+        entry = Relationship.objects.filter(pk=parts[1]).first()
+        return {"relationship": entry} if entry else None
+    return None
+
+
 @transaction.atomic
 def correction_record(
     *, request: RightsRequest, actor, item_key: str, correction: str, decision: str, reason: str
 ) -> RecordCorrection:
     """Attach a person's correction to a record with the DPO's decision (UK GDPR Article 16). The record and its
     history are never overwritten: the correction stands beside it, and on a case's timeline, where everyone
-    who may see the case reads it."""
+    who may see the case reads it; on a staff record or a register entry it is shown on that record (the staff
+    record's admin page, the relationships register)."""
     if request.kind != RightsRequest.Kind.RECTIFICATION or not request.is_open:
         raise RequestError("Corrections are attached to an open rectification request.")
     made = RecordCorrection(request=request, item_key=item_key, correction=correction, decision=decision,
                             reason=reason, decided_by=actor)  # fmt: skip
     made._history_user = actor
     made.save()
+    label = RecordCorrection.Decision(decision).label
+    text = (
+        f"Correction asked for by the person this record is about: “{correction}” "
+        f"Data protection officer's decision: {label}. Why: {reason}"
+    )
     case = case_of_record(item_key)
     if case is not None:
-        label = RecordCorrection.Decision(decision).label
-        timeline_add(
-            case=case,
-            actor=actor,
-            code=TimelineEntry.Code.NOTE,
-            text=f"Correction asked for by the person this record is about: “{correction}” "
-            f"Data protection officer's decision: {label}. Why: {reason}",
-        )
+        timeline_add(case=case, actor=actor, code=TimelineEntry.Code.NOTE, text=text)
+    record = person_record_of(item_key)
+    if record is not None:
+        note = RecordCorrectionNote(request_id=request.pk, text=text, **record)
+        note._history_user = actor
+        note.save()
     audit_record(action="privacy.rectification.recorded", actor=actor, obj=made,
                  detail={"request": request.pk, "record": item_key, "decision": decision})  # fmt: skip
     return made

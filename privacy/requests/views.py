@@ -74,6 +74,8 @@ def _detail(request, rr: RightsRequest, status: int = 200, **forms):
         "correction_form": forms.get("correction_form") or CorrectionForm(records=records),
         "restrict_form": forms.get("restrict_form") or ReasonForm(label="What is restricted, and until when"),
         "corrections": rr.corrections.all(),
+        "restriction": erasure.restriction_in_force(rr),
+        "lift_form": forms.get("lift_form") or ReasonForm(label="Why the restriction is lifted"),
         "keep_reasons": erasure.erasure_keep_reasons(person_key=rr.person_key)
         if rr.is_open and rr.kind in (RightsRequest.Kind.ERASURE, RightsRequest.Kind.RESTRICTION) else [],
     }  # fmt: skip
@@ -155,6 +157,18 @@ def request_restrict(request, pk):
         rr = erasure.apply_restriction(request=rr, actor=request.user, reason=form.cleaned_data["reason"])
         return _done(request, rr, f"Restriction {rr.get_status_display().lower()}. The reason is recorded below.")
     return _detail(request, rr, status=400, restrict_form=form)
+
+
+@require_POST
+def request_lift_restriction(request, pk):
+    rr = _get(request, pk)
+    if erasure.restriction_in_force(rr) is None:
+        raise Http404
+    form = ReasonForm(request.POST, label="Why the restriction is lifted")
+    if form.is_valid():
+        erasure.lift_restriction(request=rr, actor=request.user, reason=form.cleaned_data["reason"])
+        return _done(request, rr, "Restriction lifted. The person's records may be used again.")
+    return _detail(request, rr, status=400, lift_form=form)
 
 
 # -- the copy (access requests) ------------------------------------------------------------------------

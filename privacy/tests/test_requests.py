@@ -25,7 +25,7 @@ PERSONAS = ["worker", "manager", "senior", "other_manager", "safeguarding", "hr"
 # Every page of the requests part of /privacy/ (GET), by URL name; POST-only ones are checked below.
 PAGES = ["privacy:requests", "privacy:request_new", "privacy:request", "privacy:sar_draft", "privacy:who_looked"]
 POSTS = ["privacy:request_extend", "privacy:request_decide", "privacy:request_correct", "privacy:request_erase",
-         "privacy:request_restrict", "privacy:sar_redact", "privacy:sar_release"]  # fmt: skip
+         "privacy:request_restrict", "privacy:request_lift", "privacy:sar_redact", "privacy:sar_release"]  # fmt: skip
 
 
 def _user(org, persona):

@@ -271,3 +271,39 @@ def test_a_hold_needs_a_reason_and_a_future_review_date(org, kwargs, message):
     with pytest.raises(HoldError, match=message):
         legal_hold_place(**args)
     assert not LegalHold.objects.exists()
+
+
+def test_audit_events_about_a_person_under_a_legal_hold_are_kept_past_their_period(org, time_machine):
+    """CP-08: a hold on a person keeps the audit events about them (their staff record, their account, their
+    register entries, their requests to the DPO) and what they did, however old; lifted, they go."""
+    from people.services import relationship_declare
+    from people.tests.factories import ServiceUserFactory
+    from privacy.tests.factories import log_request
+
+    held, other = org.colleague, org.worker
+    su = ServiceUserFactory(team=org.north_a)
+    entry = relationship_declare(
+        staff=held,
+        counterpart="service_user",
+        kind="friend",
+        began="before",
+        service_user=su,
+    )
+    time_machine.move_to(timezone.now() - relativedelta(years=13))
+    about_held = [
+        audit_record(action="test.staff", obj=held),
+        audit_record(action="test.account", obj=held.user),
+        audit_record(action="test.entry", obj=entry),
+        audit_record(action="test.request", obj=log_request(actor=org.auditor, person=held)),
+        audit_record(action="test.by_them", actor=held.user),
+    ]
+    about_other = [audit_record(action="test.other", obj=other), audit_record(action="test.by_other", actor=other.user)]
+    time_machine.move_to(timezone.now() + relativedelta(years=13))
+    hold = legal_hold_place(actor=org.auditor, staff=held, reason="Tribunal claim.", review_date=_after(6))
+    retention_run(as_of=TODAY())
+    kept = set(AuditEvent.objects.filter(action__startswith="test.").values_list("pk", flat=True))
+    assert kept == {e.pk for e in about_held}, "only the held person's events stay"
+    assert not kept & {e.pk for e in about_other}
+    legal_hold_lift(hold=hold, actor=org.auditor, reason="Claim settled.")
+    retention_run(as_of=TODAY())
+    assert not AuditEvent.objects.filter(action__startswith="test.").exists()

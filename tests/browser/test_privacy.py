@@ -13,6 +13,7 @@ import pytest
 from core.roles import Role
 from people.tests.factories import ServiceUserFactory, StaffMemberFactory, TeamFactory, UserFactory
 from privacy.models import RightsRequest
+from privacy.requests.erasure import apply_restriction
 from privacy.tests.factories import concern_about, log_request
 from tests.browser.crawl import Crawl
 
@@ -45,6 +46,10 @@ def test_the_dpo_prepares_and_releases_a_copy_and_every_requests_page_passes_axe
               (RightsRequest.Kind.RECTIFICATION, RightsRequest.Kind.ERASURE, RightsRequest.Kind.RESTRICTION,
                RightsRequest.Kind.OBJECTION)]  # fmt: skip
     log_request(actor=auditor, person=service_user)
+    # A restriction in force: its request page offers "Lift the restriction" (checked with axe too).
+    restricted = log_request(actor=auditor, person=colleague, kind=RightsRequest.Kind.RESTRICTION)
+    apply_restriction(request=restricted, actor=auditor, reason="While the accuracy is checked.")
+    others.append(restricted)
 
     login(page, "auditor")
     axe_script = (Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js").read_text()

@@ -15,6 +15,7 @@ from demo.disclosures import seed_disclosures, seed_variation_decision
 from demo.organisation import seed_accounts, seed_staff, seed_teams
 from demo.people import seed_assignments, seed_carers, seed_relationships, seed_service_users
 from demo.policies import seed_policies
+from demo.privacy import seed_requests
 from demo.registers import seed_gifts_and_actions
 from demo.reporting import seed_reports
 
@@ -33,6 +34,7 @@ DEMO_STEPS = [
     seed_case_history,
     seed_gifts_and_actions,
     seed_reports,
+    seed_requests,
     seed_totp,  # prints each demo login's authenticator-app secret
 ]
 

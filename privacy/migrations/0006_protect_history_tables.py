@@ -1,5 +1,5 @@
 """Every history table made since the audit app protected them (the role grants, the rules table,
-the retention schedule and holds, data subjects' requests) joins them as append-only (DI-05, DI-06).
+the retention schedule and holds, data subjects' requests, processing restrictions) joins them as append-only (DI-05, DI-06).
 
 It lives in the top-most domain app so that it runs after every app's latest migration; a new
 history table anywhere needs a migration like it (tests/test_append_only.py fails otherwise).
@@ -17,9 +17,9 @@ class Migration(migrations.Migration):
         ("cases", "0010_help_texts_without_internal_references"),
         ("disclosures", "0002_confidential_disclosures"),
         ("notifications", "0007_every_template"),
-        ("people", "0002_roles"),
+        ("people", "0003_restriction_and_correction_notes"),
         ("policies", "0011_help_texts_without_internal_references"),
-        ("privacy", "0004_rights_requests"),
+        ("privacy", "0005_retention_of_rights_requests"),
         ("reporting", "0004_report_files_in_private_storage"),
     ]
 
