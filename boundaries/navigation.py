@@ -271,7 +271,7 @@ def waiting_for(user) -> list[Waiting]:
     rows = [
         Waiting(counts.acknowledgements_overdue, "case past its acknowledgement date",
                 "cases past their acknowledgement date", f"{cases}?overdue=yes&mine=yes", overdue=True),
-        Waiting(visible.filter(reviewer__user=user, status=Case.Status.NEW).count(),
+        Waiting(counts.new,
                 "new case to acknowledge", "new cases to acknowledge", f"{cases}?status=new&mine=yes"),
         Waiting(sum(can_sign_off_case(user, case) for case in visible.filter(status=Case.Status.CLOSURE_REVIEW)),
                 "case waiting for your closure sign-off", "cases waiting for your closure sign-off",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -73,6 +74,7 @@ def _queue_row(case: Case, bands, today) -> QueueRow:
 QUEUE_PAGE_SIZE = 25
 
 
+@transaction.non_atomic_requests  # it only reads: no BEGIN and COMMIT round trips
 @require_GET
 def case_list(request):
     """The review queue: the cases this user may see, filtered; a fixed number of queries."""
@@ -175,6 +177,26 @@ def _move_entries(case: Case, moves, current) -> tuple[MoveEntry | None, list[Mo
     return primary, [e for e in rest if e.one_click], [e for e in rest if not e.one_click]
 
 
+# The case page shows the latest TIMELINE_FOLD entries unless asked for the whole timeline, so its
+# size stays bounded however long a case runs (docs/performance.md).
+TIMELINE_FOLD = 50
+
+
+def _timeline(request, case: Case, people) -> dict:
+    entries = case_timeline(case=case)
+    if request.GET.get("timeline") == "all":
+        shown, total = list(entries), None
+    else:
+        shown = list(entries.reverse()[: TIMELINE_FOLD + 1])[::-1]
+        total = entries.count() if len(shown) > TIMELINE_FOLD else None
+        shown = shown[-TIMELINE_FOLD:]
+    return {
+        "timeline": [(entry, people.user(entry.actor)) for entry in shown],
+        "timeline_folded": total is not None,
+        "timeline_total": total,
+    }
+
+
 def _detail_context(request, case: Case) -> dict:
     user = request.user
     disclosures = list(
@@ -246,7 +268,7 @@ def _detail_context(request, case: Case) -> dict:
         "patterns": case_patterns_for(case=case, user=user),
         "support": list(case.support_offered.select_related("staff__user", "offered_by__user")),
         "variation_decision": VariationDecision.objects.filter(case=case).select_related("decided_by__user").first(),
-        "timeline": [(entry, people.user(entry.actor)) for entry in case_timeline(case=case)],
+        **_timeline(request, case, people),
         "guidance_sections": list(category_guidance_sections(category=case.category)),
         "note_form": f.NoteForm(case=case),
         "confirm_form": f.ConfirmForm(case=case),
