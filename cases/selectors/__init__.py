@@ -20,6 +20,7 @@ from cases.selectors.involvement import (
     case_patterns_for,
     case_people,
     months_before,
+    pattern_alert_list,
     pattern_rows_for,
     person_label,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "case_patterns_for",
     "case_people",
     "months_before",
+    "pattern_alert_list",
     "pattern_rows_for",
     "person_label",
     "action_list_for",

@@ -161,17 +161,23 @@ def _pattern_person(alert: PatternAlert) -> str:
     return person_label(involvement) if involvement else "Someone no longer on record"
 
 
-def pattern_rows_for(*, user) -> list[PatternRow]:
-    """Every pattern, newest first, for a safeguarding lead: the person, the rule, and each case in it that
-    the lead may open; a case they are conflicted from is only counted (DESIGN §5)."""
+def pattern_alert_list():
+    """Every pattern found, newest first, with what the patterns page shows of it."""
+    return PatternAlert.objects.select_related("rule").prefetch_related("cases__category").order_by("-raised_at", "-pk")
+
+
+def pattern_rows_for(*, user, alerts=None) -> list[PatternRow]:
+    """The patterns (all of them, or the page of `alerts` given), newest first, for a safeguarding lead:
+    the person, the rule, and each case in it that the lead may open; a case they are conflicted from
+    is only counted (DESIGN §5). Which cases the lead may open is one query for the whole page."""
     rows = []
-    visible = case_list_for(user)
     staff = getattr(user, "staff", None)
-    for alert in PatternAlert.objects.select_related("rule").prefetch_related("cases__category").order_by("-raised_at"):
-        cases = list(alert.cases.all())
+    alerts = list(pattern_alert_list() if alerts is None else alerts)
+    on_page = {case.pk for alert in alerts for case in alert.cases.all()}
+    allowed = set(case_list_for(user).filter(pk__in=on_page).values_list("pk", flat=True))
+    for alert in alerts:
         mine, hidden = [], 0
-        allowed = set(visible.filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
-        for other in cases:
+        for other in alert.cases.all():
             if other.pk in allowed or (staff is not None and staff.pk not in case_exclusions(case=other)):
                 mine.append(other)
             else:
