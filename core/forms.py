@@ -2,17 +2,51 @@
 _error_summary.html expect."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 
 class PeoplePicker(forms.Select):
     """A list of people, enhanced by static/js/people-picker.js into an accessible autocomplete (alphagov's
     accessible-autocomplete, vendored): type part of a name, choose with the arrow keys or a tap. Without
-    JavaScript it stays a plain select, which works on its own (docs/accessibility.md "Pickers")."""
+    JavaScript it stays a plain select, which works on its own (docs/accessibility.md "Pickers").
 
-    template_name = "core/widgets/people_picker.html"
+    The same markup as Django's select template, written in Python: a picker holds everyone in the
+    organisation, and rendering thousands of options through the template engine was most of the
+    cost of the disclosure form (docs/performance.md)."""
 
     def __init__(self, attrs=None, choices=()):
         super().__init__({"data-picker": "people", **(attrs or {})}, choices)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if key in chosen else "", label)
+                for key, label in ((self._key(option), label) for option, label in self.choices)
+            ),
+        )
+        hint = (
+            "To choose more than one, hold Ctrl (Cmd on a Mac) while you click." if self.allow_multiple_selected else ""
+        )
+        return format_html(
+            '<select{}>\n{}\n</select>\n<p class="form-text picker-nojs-hint mb-0" id="{}_nojs">{}</p>',
+            flatatt(final_attrs),
+            options,
+            final_attrs.get("id", ""),
+            hint,
+        )
+
+    @staticmethod
+    def _key(option) -> str:
+        value = getattr(option, "value", option)  # ModelChoiceIteratorValue or a plain value
+        return "" if value is None else str(value)
 
 
 class PeoplePickerMultiple(PeoplePicker, forms.SelectMultiple):
