@@ -55,6 +55,22 @@ class PeoplePickerMultiple(PeoplePicker, forms.SelectMultiple):
     allow_multiple_selected = True
 
 
+class RowChoiceIterator(forms.models.ModelChoiceIterator):
+    """A picker's choices read as plain rows (the key and the label's columns) instead of one model
+    instance per person: set `field.iterator = RowChoiceIterator`, `field.label_columns` (names for
+    values_list) and `field.label_from_row` (the label from those values). Validation still asks the
+    field's queryset, so only people in it can be chosen."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for key, *values in self.queryset.values_list("pk", *self.field.label_columns):
+            yield (forms.models.ModelChoiceIteratorValue(key, None), self.field.label_from_row(*values))
+
+    def __len__(self):
+        return self.queryset.count() + (1 if self.field.empty_label is not None else 0)
+
+
 def team_first(queryset, team, field: str = "team"):
     """The same people with the given team's first (pickers put the user's own team at the top)."""
     from django.db.models import Case, IntegerField, Value, When

@@ -17,7 +17,7 @@ from audit.services import audit_record
 from cases import forms as f
 from cases.filters import CaseQueueFilter
 from cases.models import Action, Case, RiskBand, RiskScaleLabel, VariationDecision
-from cases.permissions import can_open_case_queue, moves_for, moves_waiting
+from cases.permissions import Who, can_open_case_queue, moves_for, moves_waiting
 from cases.selectors import (
     case_around,
     case_current_assessment,
@@ -213,7 +213,8 @@ def _detail_context(request, case: Case) -> dict:
     raised = case_prompts_raised(case=case)
     answers_by_prompt = {a.prompt: a for a in case.prompt_answers.select_related("answered_by__user")}
     actions = list(case.actions.select_related("template", "owner__user"))
-    moves = moves_for(user, case)
+    who = Who(user, case)  # what the rules ask about this user and case, asked once for the whole page
+    moves = moves_for(user, case, who=who)
     primary, one_click, forms = _move_entries(case, moves, current)
     return {
         "case": case,
@@ -221,7 +222,7 @@ def _detail_context(request, case: Case) -> dict:
         "primary_move": primary,
         "one_click_moves": one_click,
         "form_moves": forms,
-        "waiting": moves_waiting(user, case),
+        "waiting": moves_waiting(user, case, who=who),
         "people": people,
         "disclosures": [
             {
