@@ -254,11 +254,10 @@ class Waiting:
 def waiting_for(user) -> list[Waiting]:
     """What waits for this user today, most pressing first; only rows with something in them."""
     from django.urls import reverse
-    from django.utils import timezone
 
-    from cases.models import Action, Case, PatternAlert
+    from cases.models import Case, PatternAlert
     from cases.permissions import can_sign_off_case
-    from cases.selectors import action_open_list_for, case_list_for, digest_counts_for, notice_list_for
+    from cases.selectors import case_list_for, digest_counts_for, notice_list_for
     from policies.selectors import policy_versions_awaiting_acknowledgement
 
     if not user.is_authenticated:
@@ -266,8 +265,7 @@ def waiting_for(user) -> list[Waiting]:
     counts = digest_counts_for(user=user)
     cases = reverse("cases:list")
     visible = case_list_for(user)
-    my_actions = action_open_list_for(user)
-    overdue_actions = my_actions.filter(Action.overdue_q(timezone.localdate())).count()
+    overdue_actions = counts.actions_overdue
     rows = [
         Waiting(counts.acknowledgements_overdue, "case past its acknowledgement date",
                 "cases past their acknowledgement date", f"{cases}?overdue=yes&mine=yes", overdue=True),
@@ -285,7 +283,7 @@ def waiting_for(user) -> list[Waiting]:
         # "My actions" (/actions/): every open action the user owns, whether or not they may open its case.
         Waiting(overdue_actions, "action of yours overdue", "actions of yours overdue", reverse("actions:list"),
                 overdue=True),
-        Waiting(my_actions.count() - overdue_actions, "action of yours to do", "actions of yours to do",
+        Waiting(counts.actions_open - overdue_actions, "action of yours to do", "actions of yours to do",
                 reverse("actions:list")),
         Waiting(notice_list_for(user).filter(response="").count(), "notice about you to read",
                 "notices about you to read", reverse("cases:notices")),

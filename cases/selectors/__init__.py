@@ -43,7 +43,13 @@ from cases.selectors.prompts import (
     staff_concerned,
 )
 from cases.selectors.reminders import DigestCounts, digest_context, digest_counts_for, digest_recipient_ids
-from cases.selectors.risk import case_current_assessment, case_current_band, risk_band_for
+from cases.selectors.risk import (
+    case_current_assessment,
+    case_current_band,
+    risk_band_for,
+    risk_bands,
+    risk_scale_labels,
+)
 from cases.selectors.visibility import (
     case_is_visible_to,
     case_list_for,
@@ -100,6 +106,8 @@ __all__ = [
     "notice_list_for",
     "reviewer_refusal",
     "risk_band_for",
+    "risk_bands",
+    "risk_scale_labels",
     "role_holders",
     "sign_off_candidates",
     "staff_close_colleagues",

@@ -30,7 +30,10 @@ class DigestCounts:
     reviews_due: int = 0
     actions_due: int = 0
     policies_due: int = 0
-    new: int = 0  # their own new cases to acknowledge (the dashboard's; not in the e-mail)
+    # The dashboard's, not in the e-mail: their own new cases to acknowledge, their open and overdue actions.
+    new: int = 0
+    actions_overdue: int = 0
+    actions_open: int = 0
 
     @property
     def case_total(self) -> int:
@@ -63,14 +66,21 @@ def digest_counts_for(*, user, today: datetime.date | None = None) -> DigestCoun
             new=Count("pk", filter=Q(status=Case.Status.NEW)),
         )
     )
+    # The owner's own actions, as "My actions" lists them: also on cases the owner may not open.
+    actions = action_open_list_for(user).aggregate(
+        due=Count("pk", filter=Action.due_q(today)),
+        overdue=Count("pk", filter=Action.overdue_q(today)),
+        open=Count("pk"),
+    )
     return DigestCounts(
         acknowledgements_overdue=counts["acknowledgements_overdue"],
         decisions_due=counts["decisions_due"],
         reviews_due=counts["reviews_due"],
-        # The owner's own actions, as "My actions" lists them: also on cases the owner may not open.
-        actions_due=action_open_list_for(user).filter(Action.due_q(today)).count(),
+        actions_due=actions["due"],
         policies_due=policies_due,
         new=counts["new"],
+        actions_overdue=actions["overdue"],
+        actions_open=actions["open"],
     )
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from audit.services import audit_record
 from cases import forms as f
 from cases.filters import CaseQueueFilter
-from cases.models import Action, Case, RiskBand, RiskScaleLabel, VariationDecision
+from cases.models import Action, Case, RiskBand, VariationDecision
 from cases.permissions import Who, can_open_case_queue, moves_for, moves_waiting
 from cases.selectors import (
     case_around,
@@ -29,6 +29,8 @@ from cases.selectors import (
     case_queue_for,
     case_timeline,
     gift_threshold,
+    risk_bands,
+    risk_scale_labels,
 )
 from cases.views.common import People, S, _band_for, _case_or_404
 from policies.models import StatutoryPrompt
@@ -81,7 +83,7 @@ def case_list(request):
     if not can_open_case_queue(request.user):
         raise PermissionDenied
     queue = CaseQueueFilter(request.GET, queryset=case_queue_for(request.user), user=request.user)
-    bands = list(RiskBand.objects.all())
+    bands = risk_bands()
     today = timezone.localdate()
     page = Paginator(queue.qs if queue.is_valid() else Case.objects.none(), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -206,8 +208,8 @@ def _detail_context(request, case: Case) -> dict:
         .order_by("submitted_at", "pk")
     )
     people = People(user, case, disclosures)
-    bands = list(RiskBand.objects.all())
-    scale = {(s.axis, s.value): s for s in RiskScaleLabel.objects.all()}
+    bands = risk_bands()
+    scale = {(s.axis, s.value): s for s in risk_scale_labels()}
     assessments = list(case.assessments.select_related("assessed_by__user"))
     current = case_current_assessment(case=case)
     raised = case_prompts_raised(case=case)
