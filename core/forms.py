@@ -5,6 +5,8 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
+from core.cache import shared_data
+
 
 class PeoplePicker(forms.Select):
     """A list of people, enhanced by static/js/people-picker.js into an accessible autocomplete (alphagov's
@@ -58,17 +60,32 @@ class PeoplePickerMultiple(PeoplePicker, forms.SelectMultiple):
 class RowChoiceIterator(forms.models.ModelChoiceIterator):
     """A picker's choices read as plain rows (the key and the label's columns) instead of one model
     instance per person: set `field.iterator = RowChoiceIterator`, `field.label_columns` (names for
-    values_list) and `field.label_from_row` (the label from those values). Validation still asks the
-    field's queryset, so only people in it can be chosen."""
+    values_list) and `field.label_from_row` (the label from those values); with `field.kept_key` and
+    `field.kept_models` the rows are the same for everyone and kept per process (core.cache).
+    Validation still asks the field's queryset, so only what it holds can be chosen."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for key, *values in self.queryset.values_list("pk", *self.field.label_columns):
+        for key, *values in self._rows():
             yield (forms.models.ModelChoiceIteratorValue(key, None), self.field.label_from_row(*values))
 
     def __len__(self):
-        return self.queryset.count() + (1 if self.field.empty_label is not None else 0)
+        return len(self._rows()) + (1 if self.field.empty_label is not None else 0)
+
+    def _rows(self) -> list[tuple]:
+        def load():
+            return list(self.queryset.values_list("pk", *self.field.label_columns))
+
+        key = getattr(self.field, "kept_key", None)
+        return shared_data(key, load, models=self.field.kept_models) if key else load()
+
+
+def rows_as_choices(field, *, columns, label, kept_key=None, kept_models=()) -> None:
+    """Make a model choice field read its choices as rows (RowChoiceIterator), kept per process if `kept_key`."""
+    field.iterator, field.label_columns, field.label_from_row = RowChoiceIterator, columns, label
+    field.kept_key, field.kept_models = kept_key, kept_models
+    field.widget.choices = field.choices  # the widget took its choices when the queryset was set
 
 
 def team_first(queryset, team, field: str = "team"):

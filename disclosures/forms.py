@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from core.forms import PeoplePickerMultiple, RowChoiceIterator, StyledFormMixin, team_first
+from core.forms import PeoplePickerMultiple, StyledFormMixin, rows_as_choices, team_first
 from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember
 from policies.models import BoundaryCategory, DisclosureKind
 
@@ -363,9 +363,7 @@ class DisclosureForm(StyledFormMixin, forms.Form):
             ("subjects", PersonChoices.COLLEAGUE_COLUMNS, PersonChoices.colleague_row),
             ("service_users", PersonChoices.SERVICE_USER_COLUMNS, PersonChoices.service_user_row),
         ):
-            field = self.fields[name]
-            field.iterator, field.label_columns, field.label_from_row = RowChoiceIterator, columns, label
-            field.widget.choices = field.choices  # the widget took its choices when the queryset was set
+            rows_as_choices(self.fields[name], columns=columns, label=label)
         self.fields["carers"].queryset = team_first(
             CarerOrRelative.objects.filter(service_user__status=ServiceUser.Status.CURRENT).select_related(
                 "service_user"
