@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Coalesce, Least
 
 from cases.models import Case
-from core.forms import rows_as_choices
+from core.forms import quick_selects, rows_as_choices
 from people.models import Team
 from people.selectors import staff_for
 from policies.models import BoundaryCategory, Priority
@@ -91,6 +91,7 @@ class CaseQueueFilter(django_filters.FilterSet):
                 kept_key=f"cases.queue.{name}",
                 kept_models=[model],
             )
+        quick_selects(self.form)
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)

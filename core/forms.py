@@ -8,17 +8,12 @@ from django.utils.html import format_html, format_html_join
 from core.cache import shared_data
 
 
-class PeoplePicker(forms.Select):
-    """A list of people, enhanced by static/js/people-picker.js into an accessible autocomplete (alphagov's
-    accessible-autocomplete, vendored): type part of a name, choose with the arrow keys or a tap. Without
-    JavaScript it stays a plain select, which works on its own (docs/accessibility.md "Pickers").
+class QuickSelect(forms.Select):
+    """A select with the same markup as Django's select template, written in Python: Django renders
+    every option through two templates, which made the queue's filter form most of the page's cost
+    and a picker of thousands of people slow (docs/performance.md). Options only; no groups."""
 
-    The same markup as Django's select template, written in Python: a picker holds everyone in the
-    organisation, and rendering thousands of options through the template engine was most of the
-    cost of the disclosure form (docs/performance.md)."""
-
-    def __init__(self, attrs=None, choices=()):
-        super().__init__({"data-picker": "people", **(attrs or {})}, choices)
+    hint: str | None = None  # a picker's no-JavaScript hint, in a paragraph after the select
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
@@ -34,15 +29,14 @@ class PeoplePicker(forms.Select):
                 for key, label in ((self._key(option), label) for option, label in self.choices)
             ),
         )
-        hint = (
-            "To choose more than one, hold Ctrl (Cmd on a Mac) while you click." if self.allow_multiple_selected else ""
-        )
+        select = format_html("<select{}>\n{}\n</select>", flatatt(final_attrs), options)
+        if self.hint is None:
+            return select
         return format_html(
-            '<select{}>\n{}\n</select>\n<p class="form-text picker-nojs-hint mb-0" id="{}_nojs">{}</p>',
-            flatatt(final_attrs),
-            options,
+            '{}\n<p class="form-text picker-nojs-hint mb-0" id="{}_nojs">{}</p>',
+            select,
             final_attrs.get("id", ""),
-            hint,
+            self.hint,
         )
 
     @staticmethod
@@ -51,10 +45,31 @@ class PeoplePicker(forms.Select):
         return "" if value is None else str(value)
 
 
+def quick_selects(form) -> None:
+    """Give every plain select of a form (a filter form, say) the QuickSelect rendering."""
+    for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            widget = QuickSelect(attrs=field.widget.attrs)
+            widget.choices, widget.is_required = field.widget.choices, field.widget.is_required
+            field.widget = widget
+
+
+class PeoplePicker(QuickSelect):
+    """A list of people, enhanced by static/js/people-picker.js into an accessible autocomplete (alphagov's
+    accessible-autocomplete, vendored): type part of a name, choose with the arrow keys or a tap. Without
+    JavaScript it stays a plain select, which works on its own (docs/accessibility.md "Pickers")."""
+
+    hint = ""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-picker": "people", **(attrs or {})}, choices)
+
+
 class PeoplePickerMultiple(PeoplePicker, forms.SelectMultiple):
     """Several people: each one chosen becomes a chip with a "Remove" button."""
 
     allow_multiple_selected = True
+    hint = "To choose more than one, hold Ctrl (Cmd on a Mac) while you click."
 
 
 class RowChoiceIterator(forms.models.ModelChoiceIterator):
