@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -313,8 +314,15 @@ class Filer:
         self.http = requests.Session()
         origin = base.replace("http:", "https:")
         self.http.headers.update({**HEADERS, "Origin": origin, "Referer": origin + "/disclosures/new/"})
-        self.http.cookies.set(cookie_name, session_key)
+        # The production cookies are Secure (__Host-…): kept here and sent by hand over plain HTTP.
+        self.jar = {cookie_name: session_key}
         self.base, self.category, self.service_user = base, category_id, service_user_id
+
+    def _send(self, method, url, **kwargs):
+        cookie = "; ".join(f"{k}={v}" for k, v in self.jar.items())
+        response = self.http.request(method, url, headers={"Cookie": cookie}, **kwargs)
+        self.jar.update({c.name: c.value for c in response.cookies})
+        return response
 
     def token(self, response) -> str:
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
@@ -323,20 +331,20 @@ class Filer:
         """Yields (step name, seconds) for each request of one filing."""
         url = self.base + "/disclosures/new/"
         started = time.perf_counter()
-        page = self.http.get(url)
+        page = self._send("GET", url)
         yield "1 kind (GET)", time.perf_counter() - started
         data = {"csrfmiddlewaretoken": self.token(page), "step": "kind", "kind": "self_declaration"}
         started = time.perf_counter()
-        page = self.http.post(url, data)
+        page = self._send("POST", url, data=data)
         yield "2 category (POST)", time.perf_counter() - started
         data.update(step="category", category=self.category, csrfmiddlewaretoken=self.token(page))
         started = time.perf_counter()
-        page = self.http.post(url, data)
+        page = self._send("POST", url, data=data)
         yield "3 details (POST)", time.perf_counter() - started
         data.update(step="details", action="submit", service_users=[self.service_user], **GIFT)
         data["csrfmiddlewaretoken"] = self.token(page)
         started = time.perf_counter()
-        done = self.http.post(url, data, allow_redirects=False)
+        done = self._send("POST", url, data=data, allow_redirects=False)
         assert done.status_code == 302, (done.status_code, done.text[:2000])
         yield "4 submit (POST)", time.perf_counter() - started
 
@@ -433,6 +441,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="run only pages whose label contains this")
     parser.add_argument("--skip-filing", action="store_true")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: still stop the servers (finally)
     prepare(args.cases, FRESH)
 
     from cases.models import Case
