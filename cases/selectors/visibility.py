@@ -21,12 +21,13 @@ from cases.models import (
     RiskAssessment,
     SubjectNotice,
 )
+from core.cache import shared_data
 from core.roles import Role, has_role
 from people.models import Relationship, StaffMember, Team
 from people.selectors import staff_for
 
 # While a GET request is served, what case_list_for read about one person (the cases shared with and
-# restricted to them, their close colleagues, the teams they oversee) is kept here, so a page that asks
+# restricted to them, their close colleagues) is kept here, so a page that asks
 # several times reads it once. A request that may write (POST) always reads afresh.
 _request_memo: ContextVar[dict | None] = ContextVar("case_visibility_memo", default=None)
 
@@ -56,12 +57,16 @@ def _memoised(key, read):
     return memo[key]
 
 
-def _team_and_below(team: Team) -> set[int]:
-    found = {team.pk}
-    level = {team.pk}
+def _team_and_below(team_id: int) -> set[int]:
+    """The team and every team under it, from the team tree kept per process (core.cache)."""
+    tree = shared_data("people.team_tree", lambda: list(Team.objects.values_list("pk", "parent_id")), models=[Team])
+    children: dict[int, list[int]] = {}
+    for pk, parent_id in tree:
+        children.setdefault(parent_id, []).append(pk)
+    found, level = {team_id}, [team_id]
     while level:
-        level = set(Team.objects.filter(parent__in=level).values_list("pk", flat=True)) - found
-        found |= level
+        level = [child for pk in level for child in children.get(pk, ()) if child not in found]
+        found.update(level)
     return found
 
 
@@ -95,7 +100,7 @@ def case_list_for(user) -> QuerySet[Case]:
     if has_role(user, Role.SPEAK_UP_GUARDIAN):
         visible |= Q(is_speak_up=True)
     if has_role(user, Role.SENIOR_MANAGER):
-        visible |= Q(team__in=_memoised(("teams", staff.team_id), lambda: _team_and_below(staff.team)))
+        visible |= Q(team__in=_team_and_below(staff.team_id))
     if has_role(user, Role.HR):
         # DESIGN §6: HR sees a case only once it is referred for disciplinary investigation.
         visible |= Q(hr_referred_at__isnull=False)
