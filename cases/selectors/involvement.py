@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import SPEAK_UP_REPORTER, Case, Involvement, PatternAlert
-from cases.selectors.people import case_exclusions
+from cases.selectors.people import cases_excluding
 from cases.selectors.visibility import case_list_for
 from core.roles import Role, has_role
 from policies.models import Part
@@ -175,10 +175,11 @@ def pattern_rows_for(*, user, alerts=None) -> list[PatternRow]:
     alerts = list(pattern_alert_list() if alerts is None else alerts)
     on_page = {case.pk for alert in alerts for case in alert.cases.all()}
     allowed = set(case_list_for(user).filter(pk__in=on_page).values_list("pk", flat=True))
+    excluded = cases_excluding(staff=staff, case_ids=on_page - allowed) if staff is not None else set()
     for alert in alerts:
         mine, hidden = [], 0
         for other in alert.cases.all():
-            if other.pk in allowed or (staff is not None and staff.pk not in case_exclusions(case=other)):
+            if other.pk in allowed or (staff is not None and other.pk not in excluded):
                 mine.append(other)
             else:
                 hidden += 1

@@ -115,3 +115,15 @@ def test_the_dashboard_takes_the_same_queries_for_1_and_12_cases(client, org):
     twelve = _queries(client, reverse("dashboard"))
     assert "12 new cases to acknowledge" in client.get(reverse("dashboard")).content.decode()
     assert len(twelve) == len(one), "\n".join(q[:160] for q in twelve)
+
+
+def test_cases_excluding_agrees_with_case_exclusions_for_each_person(org):
+    """The patterns page asks cases_excluding for a whole page; it must give case_exclusions' answer."""
+    from cases.selectors.people import case_exclusions, cases_excluding
+    from cases.tests.factories import concern_case
+
+    cases = [gift_case(org), concern_case(org)]
+    for staff in (org.worker, org.colleague, org.manager, org.senior):
+        for case in cases:
+            expected = staff.pk in case_exclusions(case=case)
+            assert (case.pk in cases_excluding(staff=staff, case_ids=[case.pk])) == expected, (staff, case)
