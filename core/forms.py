@@ -17,7 +17,6 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
         chosen = {str(v) for v in self.format_value(value)}
@@ -29,7 +28,7 @@ class QuickSelect(forms.Select):
                 for key, label in ((self._key(option), label) for option, label in self.choices)
             ),
         )
-        select = format_html("<select{}>\n{}\n</select>", flatatt(final_attrs), options)
+        select = format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(final_attrs), options)
         if self.hint is None:
             return select
         return format_html(
