@@ -24,7 +24,9 @@ def reference_next(*, prefix: str, year: int | None = None) -> str:
     year = year or timezone.localdate().year
     if not prefix.isalnum():
         raise ValueError(f"A reference prefix is letters and digits: {prefix!r}")
-    number = _sequence_next(prefix, year) if connection.vendor == "postgresql" else _counter_next(prefix, year)
+    number = _sequence_next(prefix, year) if connection.vendor == "postgresql" else None
+    if number is None:  # SQLite, or a database role that may not create the sequence
+        number = _counter_next(prefix, year)
     return f"{prefix}-{year}-{number:05d}"
 
 
@@ -37,8 +39,9 @@ def _counter_next(prefix: str, year: int) -> int:
     return sequence.last
 
 
-def _sequence_next(prefix: str, year: int) -> int:
-    """nextval of the prefix's sequence for the year, made on first use (once a year per prefix)."""
+def _sequence_next(prefix: str, year: int) -> int | None:
+    """nextval of the prefix's sequence for the year, made on first use (once a year per prefix); None
+    when it does not exist and cannot be made (the role lacks CREATE on the schema): the counter then."""
     name = f"reference_{prefix.lower()}_{int(year)}"
     for _ in range(3):
         try:
@@ -56,7 +59,7 @@ def _sequence_next(prefix: str, year: int) -> int:
                 cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}" START WITH {int(start)}')
         except (IntegrityError, ProgrammingError):
             pass  # another request made it at the same moment: take the number from it
-    raise RuntimeError(f"Could not take a number from the sequence {name}.")
+    return None
 
 
 def working_days_after(start: datetime.date, days: int) -> datetime.date:
