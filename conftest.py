@@ -26,7 +26,10 @@ def _empty_cache():
     """django-allauth keeps sign-in rate limits and used TOTP codes in the cache: every test starts afresh."""
     from django.core.cache import cache
 
+    from core.cache import shared_data_forget
+
     cache.clear()
+    shared_data_forget()  # rows every process keeps (core.cache): each test has its own
 
 
 # The application's restricted database role (docs/deployment.md "Two database roles"). When

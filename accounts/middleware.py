@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from accounts.policy import demo_skips_mfa, mfa_enrolled, mfa_required_for, session_used_second_factor
 
 SESSION_STARTED_KEY = "accounts_signed_in_at"
+SESSION_RENEWED_KEY = "accounts_renewed_at"
 
 
 class ClientAddressMiddleware:
@@ -47,7 +48,8 @@ class PermissionsPolicyMiddleware:
 
 class SessionLifetimeMiddleware:
     """However busy, a session ends SESSION_ABSOLUTE_HOURS after signing in (AS-08). The idle
-    timeout is the session cookie's age, renewed on every request (base.py)."""
+    timeout is the session cookie's age, renewed when SESSION_RENEW_SECONDS have passed since it
+    was last renewed (base.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -65,6 +67,8 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 messages.info(request, "For your security you have been logged out. Please log in again.")
                 return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
+            if now - request.session.get(SESSION_RENEWED_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+                request.session[SESSION_RENEWED_KEY] = now  # saved, and the cookie's age starts again
         return self.get_response(request)
 
 

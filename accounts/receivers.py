@@ -12,7 +12,7 @@ from allauth.socialaccount import signals as social_signals
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from accounts.middleware import SESSION_STARTED_KEY
+from accounts.middleware import SESSION_RENEWED_KEY, SESSION_STARTED_KEY
 from audit.services import audit_record
 
 
@@ -26,7 +26,7 @@ def _on_logged_in(sender, request, user, **kwargs):
     the re-authentication check (AS-11) asks for a password or second factor within that time."""
     if request is None or not hasattr(request, "session"):
         return
-    request.session[SESSION_STARTED_KEY] = time.time()
+    request.session[SESSION_STARTED_KEY] = request.session[SESSION_RENEWED_KEY] = time.time()  # saved now
     records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY)
     if isinstance(records, list) and records:
         request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [{**r, "reauthenticated": True} for r in records]

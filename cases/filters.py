@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Least
 
 from cases.models import Case
 from cases.selectors import WAITING_CHOICES, case_waiting_list
+from core.forms import quick_selects, rows_as_choices
 from people.models import Team
 from people.selectors import staff_for
 from policies.models import BoundaryCategory, Priority
@@ -86,6 +87,16 @@ class CaseQueueFilter(django_filters.FilterSet):
             data["status"] = OPEN
         self.user = user
         super().__init__(data, *args, **kwargs)
+        # The same lists for everyone: kept per process (core.cache), not read on every queue view.
+        for name, model in (("category", BoundaryCategory), ("team", Team)):
+            rows_as_choices(
+                self.form.fields[name],
+                columns=("name",),
+                label=str,
+                kept_key=f"cases.queue.{name}",
+                kept_models=[model],
+            )
+        quick_selects(self.form)
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)

@@ -21,7 +21,7 @@ from cases.models import (
     VariationDecision,
 )
 from cases.roles import REVIEWING_ROLES
-from cases.selectors import person_label, staff_concerned
+from cases.selectors import person_label, risk_scale_labels, staff_concerned
 from core.dates import DateKind
 from core.forms import BoundedDateField, PeoplePicker, StyledFormMixin, team_first
 from people.models import StaffMember
@@ -132,7 +132,7 @@ class AssessForm(CaseForm):
     TEXTS = ("risk_to_service_user", "risk_to_worker", "risk_to_organisation", "mitigation")
 
     def setup(self):
-        labels = list(RiskScaleLabel.objects.all())
+        labels = risk_scale_labels()
         self.scale_descriptions = {(s.axis, s.value): s.description for s in labels}
         likelihood = [s for s in labels if s.axis == RiskScaleLabel.Axis.LIKELIHOOD]
         consequence = [s for s in labels if s.axis == RiskScaleLabel.Axis.CONSEQUENCE]

@@ -34,6 +34,13 @@ class Who:
 
     def __init__(self, user, case: Case):
         self.user, self.case = user, case
+        self._guards: dict = {}
+
+    def guard_message(self, guard) -> str | None:
+        """A move's guard on this case (what the case still needs), asked once however many moves share it."""
+        if guard not in self._guards:
+            self._guards[guard] = guard(self.case)
+        return self._guards[guard]
 
     @cached_property
     def staff(self):
@@ -241,21 +248,21 @@ def move_refusal(user, case: Case, name: str, *, who: Who | None = None) -> Refu
     if not move.who(who):
         return Refusal("who", move.refused(who) if callable(move.refused) else move.refused)
     if move.guard is not None:
-        message = move.guard(case)
+        message = who.guard_message(move.guard)
         if message:
             return Refusal("guard", message)
     return None
 
 
-def moves_for(user, case: Case) -> frozenset[str]:
+def moves_for(user, case: Case, *, who: Who | None = None) -> frozenset[str]:
     """The moves this user may make on this case now: the page offers exactly these."""
-    who = Who(user, case)
+    who = who or Who(user, case)
     return frozenset(name for name in MOVES if move_refusal(user, case, name, who=who) is None)
 
 
-def moves_waiting(user, case: Case) -> dict[str, str]:
+def moves_waiting(user, case: Case, *, who: Who | None = None) -> dict[str, str]:
     """Moves this user could make from here but for a next step the case still needs: name → that step."""
-    who = Who(user, case)
+    who = who or Who(user, case)
     waiting = {}
     for name, move in MOVES.items():
         if move.hint:

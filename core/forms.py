@@ -4,7 +4,10 @@ _error_summary.html expect; the date field with sensible bounds (core.dates) and
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
+from core.cache import shared_data
 from core.dates import DateKind, date_problem
 
 # How much text a field takes. A one-line answer (a place, a title, a name); a paragraph (a reason, a note, a
@@ -32,12 +35,57 @@ class BoundedDateField(forms.DateField):
             raise forms.ValidationError(problem, code="out_of_range")
 
 
-class PeoplePicker(forms.Select):
+class QuickSelect(forms.Select):
+    """A select with the same markup as Django's select template, written in Python: Django renders
+    every option through two templates, which made the queue's filter form most of the page's cost
+    and a picker of thousands of people slow (docs/performance.md). Options only; no groups."""
+
+    hint: str | None = None  # a picker's no-JavaScript hint, in a paragraph after the select
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if key in chosen else "", label)
+                for key, label in ((self._key(option), label) for option, label in self.choices)
+            ),
+        )
+        select = format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(final_attrs), options)
+        if self.hint is None:
+            return select
+        return format_html(
+            '{}\n<p class="form-text picker-nojs-hint mb-0" id="{}_nojs">{}</p>',
+            select,
+            final_attrs.get("id", ""),
+            self.hint,
+        )
+
+    @staticmethod
+    def _key(option) -> str:
+        value = getattr(option, "value", option)  # ModelChoiceIteratorValue or a plain value
+        return "" if value is None else str(value)
+
+
+def quick_selects(form) -> None:
+    """Give every plain select of a form (a filter form, say) the QuickSelect rendering."""
+    for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            widget = QuickSelect(attrs=field.widget.attrs)
+            widget.choices, widget.is_required = field.widget.choices, field.widget.is_required
+            field.widget = widget
+
+
+class PeoplePicker(QuickSelect):
     """A list of people, enhanced by static/js/people-picker.js into an accessible autocomplete (alphagov's
     accessible-autocomplete, vendored): type part of a name, choose with the arrow keys or a tap. Without
     JavaScript it stays a plain select, which works on its own (docs/accessibility.md "Pickers")."""
 
-    template_name = "core/widgets/people_picker.html"
+    hint = ""
 
     def __init__(self, attrs=None, choices=()):
         super().__init__({"data-picker": "people", **(attrs or {})}, choices)
@@ -47,6 +95,38 @@ class PeoplePickerMultiple(PeoplePicker, forms.SelectMultiple):
     """Several people: each one chosen becomes a chip with a "Remove" button."""
 
     allow_multiple_selected = True
+    hint = "To choose more than one, hold Ctrl (Cmd on a Mac) while you click."
+
+
+class RowChoiceIterator(forms.models.ModelChoiceIterator):
+    """A picker's choices read as plain rows (the key and the label's columns) instead of one model
+    instance per person: set `field.iterator = RowChoiceIterator`, `field.label_columns` (names for
+    values_list) and `field.label_from_row` (the label from those values); with `field.kept_key` and
+    `field.kept_models` the rows are the same for everyone and kept per process (core.cache).
+    Validation still asks the field's queryset, so only what it holds can be chosen."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for key, *values in self._rows():
+            yield (forms.models.ModelChoiceIteratorValue(key, None), self.field.label_from_row(*values))
+
+    def __len__(self):
+        return len(self._rows()) + (1 if self.field.empty_label is not None else 0)
+
+    def _rows(self) -> list[tuple]:
+        def load():
+            return list(self.queryset.values_list("pk", *self.field.label_columns))
+
+        key = getattr(self.field, "kept_key", None)
+        return shared_data(key, load, models=self.field.kept_models) if key else load()
+
+
+def rows_as_choices(field, *, columns, label, kept_key=None, kept_models=()) -> None:
+    """Make a model choice field read its choices as rows (RowChoiceIterator), kept per process if `kept_key`."""
+    field.iterator, field.label_columns, field.label_from_row = RowChoiceIterator, columns, label
+    field.kept_key, field.kept_models = kept_key, kept_models
+    field.widget.choices = field.choices  # the widget took its choices when the queryset was set
 
 
 def team_first(queryset, team, field: str = "team"):

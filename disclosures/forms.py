@@ -12,7 +12,14 @@ from django.conf import settings
 
 from core.dates import DateKind
 from core.formats import uk_date
-from core.forms import STATEMENT_MAX, BoundedDateField, PeoplePickerMultiple, StyledFormMixin, team_first
+from core.forms import (
+    STATEMENT_MAX,
+    BoundedDateField,
+    PeoplePickerMultiple,
+    StyledFormMixin,
+    rows_as_choices,
+    team_first,
+)
 from people.models import CarerOrRelative, Relationship, ServiceUser, StaffMember
 from policies.models import BoundaryCategory, DisclosureKind
 
@@ -83,10 +90,24 @@ class PersonChoices:
     def colleague(staff: StaffMember) -> str:
         return f"{staff.full_name} – {staff.team.name}"
 
+    # The same labels from plain rows, for the long pickers (core.forms.RowChoiceIterator).
+    COLLEAGUE_COLUMNS = ("user__first_name", "user__last_name", "user__username", "team__name")
+
+    @staticmethod
+    def colleague_row(first_name: str, last_name: str, username: str, team: str) -> str:
+        full_name = f"{first_name} {last_name}".strip() or username  # StaffMember.full_name
+        return f"{full_name} – {team}"
+
     @staticmethod
     def service_user(su: ServiceUser) -> str:
-        former = " (former)" if su.status == ServiceUser.Status.FORMER else ""
-        return f"{su.reference} · {su.initials}{former}"
+        return PersonChoices.service_user_row(su.reference, su.initials, su.status)
+
+    SERVICE_USER_COLUMNS = ("reference", "initials", "status")
+
+    @staticmethod
+    def service_user_row(reference: str, initials: str, status: str) -> str:
+        former = " (former)" if status == ServiceUser.Status.FORMER else ""
+        return f"{reference} · {initials}{former}"
 
     @staticmethod
     def carer(carer: CarerOrRelative) -> str:
@@ -361,6 +382,12 @@ class DisclosureForm(StyledFormMixin, forms.Form):
         self.fields["subjects"].label_from_instance = PersonChoices.colleague
         self.fields["service_users"].queryset = team_first(ServiceUser.objects.select_related("team"), team)
         self.fields["service_users"].label_from_instance = PersonChoices.service_user
+        # Everyone in the organisation is offered: read as rows, not one model instance each (docs/performance.md).
+        for name, columns, label in (
+            ("subjects", PersonChoices.COLLEAGUE_COLUMNS, PersonChoices.colleague_row),
+            ("service_users", PersonChoices.SERVICE_USER_COLUMNS, PersonChoices.service_user_row),
+        ):
+            rows_as_choices(self.fields[name], columns=columns, label=label)
         self.fields["carers"].queryset = team_first(
             CarerOrRelative.objects.filter(service_user__status=ServiceUser.Status.CURRENT).select_related(
                 "service_user"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.cache import shared_data
 from core.roles import Role, has_role
 from people.models import StaffMember
 from people.selectors import staff_for, staff_reports_below
@@ -79,12 +80,21 @@ def acknowledgement_get(*, user, version: PolicyVersion) -> Acknowledgement | No
     return Acknowledgement.objects.filter(user=user, version=version).first()
 
 
-def category_guidance_sections(*, category: BoundaryCategory) -> QuerySet[PolicySection]:
-    """The sections linked to a category, from active versions only, in policy then document order."""
-    return (
-        category.policy_sections.filter(version__status=ACTIVE)
-        .select_related("version__policy")
-        .order_by("version__policy__title", "order")
+def category_guidance_sections(*, category: BoundaryCategory) -> list[PolicySection]:
+    """The sections linked to a category, from active versions only, in policy then document order.
+
+    The same for everyone: kept per process and dropped when a policy, a version, a section or a
+    category changes (core.cache)."""
+
+    def load() -> list[PolicySection]:
+        return list(
+            category.policy_sections.filter(version__status=ACTIVE)
+            .select_related("version__policy")
+            .order_by("version__policy__title", "order")
+        )
+
+    return shared_data(
+        f"policies.guidance.{category.pk}", load, models=[BoundaryCategory, Policy, PolicyVersion, PolicySection]
     )
 
 

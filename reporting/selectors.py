@@ -25,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from cases.models import (
@@ -257,21 +257,25 @@ def report_figures(*, quarter: Quarter) -> RawFigures:
         (NOT_ASSESSED, "Not assessed by the quarter's end")
     ]
     active = cases.filter(_active_during(quarter))
-    latest_score = Subquery(
-        RiskAssessment.objects.filter(case=OuterRef("pk"), assessed_at__lt=quarter.end_at)
-        .order_by("-assessed_at", "-pk")
-        .values("score")[:1]
-    )
-    band = CaseWhen(
+    # The band of the latest assessment before the quarter's end, worked out inside the one subquery
+    # (a CASE over an annotated subquery would repeat the subquery in every branch: docs/performance.md).
+    band_of_score = CaseWhen(
         *(When(score__gte=b.min_score, score__lte=b.max_score, then=Value(b.code)) for b in bands),
         default=Value(NOT_ASSESSED),
+        output_field=CharField(),
+    )
+    latest_band = Subquery(
+        RiskAssessment.objects.filter(case=OuterRef("pk"), assessed_at__lt=quarter.end_at)
+        .order_by("-assessed_at", "-pk")
+        .annotate(band=band_of_score)
+        .values("band")[:1],
         output_field=CharField(),
     )
     dimensions = {
         "category": active.values(key=F("category_id")),
         "team": active.values(key=F("team_id")),
         "priority": active.values(key=F("priority")),
-        "band": active.annotate(score=latest_score).values(key=band),
+        "band": active.values(key=Coalesce(latest_band, Value(NOT_ASSESSED))),
     }
     columns = _case_columns(quarter)
     for dimension, rows in dimensions.items():

@@ -168,3 +168,24 @@ def test_the_decorator_protects_any_view(rf, worker):
     ]
     request.session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(worker.pk)
     assert view(request).content == b"done"
+
+
+@pytest.mark.django_db
+def test_the_session_is_renewed_at_most_once_a_minute_and_an_active_person_stays_signed_in(client, worker):
+    """AS-08: pages viewed seconds apart do not rewrite the session row; a request after the renewal
+    interval renews it, so someone working steadily is never timed out."""
+    from django.contrib.sessions.models import Session
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        _log_in(client, "worker")
+        assert client.get(reverse("dashboard")).status_code == 200
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        expiry = Session.objects.get(session_key=key).expire_date
+        traveller.shift(datetime.timedelta(seconds=20))
+        assert client.get(reverse("dashboard")).status_code == 200
+        assert Session.objects.get(session_key=key).expire_date == expiry  # not written again
+        for _ in range(4):  # two hours, a page every 40 minutes: past the 60-minute idle limit in all
+            traveller.shift(datetime.timedelta(minutes=40))
+            assert client.get(reverse("dashboard")).status_code == 200
+        assert Session.objects.get(session_key=key).expire_date > expiry

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "accounts.reauth.ReauthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # What case_list_for reads about the person, read once per GET request (docs/performance.md).
+    "cases.selectors.visibility.VisibilityMemoMiddleware",
     "audit.middleware.NoStoreMiddleware",
 ]
 
@@ -150,11 +152,15 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # a reset link works for three hours
 
 # Sessions live in the database, so logging in never depends on Redis (AS-14).
-# The cookie lasts SESSION_IDLE_MINUTES and is renewed on every request: an idle
-# timeout (AS-08), long enough for a worker to type a careful account on a phone.
+# The cookie lasts SESSION_IDLE_MINUTES and is renewed as the person works: an idle timeout
+# (AS-08), long enough for a worker to type a careful account on a phone. It is renewed at most
+# once every SESSION_RENEW_SECONDS (accounts.middleware.SessionLifetimeMiddleware) rather than on
+# every request, which would write the session row three statements at a time on every page view
+# (docs/performance.md); an idle session so ends at most that much earlier, never later.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # However busy, a session ends this long after signing in (AS-08; accounts.middleware).

@@ -104,6 +104,8 @@ class RiskAssessment(models.Model):
     class Meta:
         ordering = ["-assessed_at", "-pk"]
         get_latest_by = ["assessed_at", "pk"]
+        # The current assessment of a case, read by the queue and the report (docs/performance.md).
+        indexes = [models.Index(fields=["case", "-assessed_at", "-id"], name="assessment_latest_per_case")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(
@@ -199,6 +201,8 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["due_date", "pk"]
+        # A case's next open action and its overdue ones (the queue, docs/performance.md).
+        indexes = [models.Index(fields=["case", "due_date"], condition=Q(status="open"), name="action_open_by_case")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(completed_at__isnull=False),

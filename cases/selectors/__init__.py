@@ -20,6 +20,7 @@ from cases.selectors.involvement import (
     case_patterns_for,
     case_people,
     months_before,
+    pattern_alert_list,
     pattern_rows_for,
     person_label,
 )
@@ -44,7 +45,13 @@ from cases.selectors.prompts import (
     staff_concerned,
 )
 from cases.selectors.reminders import DigestCounts, digest_context, digest_counts_for, digest_recipient_ids
-from cases.selectors.risk import case_current_assessment, case_current_band, risk_band_for
+from cases.selectors.risk import (
+    case_current_assessment,
+    case_current_band,
+    risk_band_for,
+    risk_bands,
+    risk_scale_labels,
+)
 from cases.selectors.visibility import (
     case_is_visible_to,
     case_lessons_list_for,
@@ -71,6 +78,7 @@ __all__ = [
     "case_patterns_for",
     "case_people",
     "months_before",
+    "pattern_alert_list",
     "pattern_rows_for",
     "person_label",
     "action_list_for",
@@ -110,6 +118,8 @@ __all__ = [
     "notice_list_for",
     "reviewer_refusal",
     "risk_band_for",
+    "risk_bands",
+    "risk_scale_labels",
     "role_holders",
     "sign_off_candidates",
     "staff_close_colleagues",

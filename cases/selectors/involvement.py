@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import SPEAK_UP_REPORTER, Case, Involvement, PatternAlert
-from cases.selectors.people import case_exclusions
+from cases.selectors.people import cases_excluding
 from cases.selectors.visibility import case_list_for
 from core.roles import Role, has_role
 from policies.models import Part
@@ -161,21 +161,26 @@ def _pattern_person(alert: PatternAlert) -> str:
     return person_label(involvement) if involvement else "Someone no longer on record"
 
 
-def pattern_rows_for(*, user) -> list[PatternRow]:
-    """Every pattern, newest first, for a safeguarding lead: the person, the rule, and each case in it that
-    the lead may open; a case they are conflicted from is only counted (DESIGN §5)."""
+def pattern_alert_list():
+    """Every pattern found, newest first, with what the patterns page shows of it."""
+    return PatternAlert.objects.select_related("rule").prefetch_related("cases__category").order_by("-raised_at", "-pk")
+
+
+def pattern_rows_for(*, user, alerts=None) -> list[PatternRow]:
+    """The patterns (all of them, or the page of `alerts` given), newest first, for a safeguarding lead:
+    the person, the rule, and each case in it that the lead may open; a case they are conflicted from
+    is only counted (DESIGN §5). Which cases the lead may open is one query for the whole page."""
     rows = []
-    visible = case_list_for(user)
     staff = getattr(user, "staff", None)
-    for alert in PatternAlert.objects.select_related("rule").prefetch_related("cases__category").order_by("-raised_at"):
-        cases = list(alert.cases.all())
+    alerts = list(pattern_alert_list() if alerts is None else alerts)
+    on_page = {case.pk for alert in alerts for case in alert.cases.all()}
+    allowed = set(case_list_for(user).filter(pk__in=on_page).values_list("pk", flat=True))
+    excluded = cases_excluding(staff=staff, case_ids=on_page - allowed) if staff is not None else set()
+    for alert in alerts:
         mine, hidden = [], 0
-        allowed = set(visible.filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
-        for other in cases:
+        for other in alert.cases.all():
             # A confidential case the lead may not open stays hidden, like one they are conflicted from.
-            if other.pk in allowed or (
-                not other.is_confidential and staff is not None and staff.pk not in case_exclusions(case=other)
-            ):
+            if other.pk in allowed or (staff is not None and not other.is_confidential and other.pk not in excluded):
                 mine.append(other)
             else:
                 hidden += 1

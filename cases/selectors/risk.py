@@ -6,7 +6,19 @@ from cases.models import (
     Case,
     RiskAssessment,
     RiskBand,
+    RiskScaleLabel,
 )
+from core.cache import shared_data
+
+
+def risk_bands() -> list[RiskBand]:
+    """The bands in score order: the same for everyone, kept per process (core.cache)."""
+    return shared_data("cases.risk_bands", lambda: list(RiskBand.objects.order_by("min_score")), models=[RiskBand])
+
+
+def risk_scale_labels() -> list[RiskScaleLabel]:
+    """The words for each likelihood and consequence value, kept per process (core.cache)."""
+    return shared_data("cases.risk_scale_labels", lambda: list(RiskScaleLabel.objects.all()), models=[RiskScaleLabel])
 
 
 def risk_band_for(score: int | None) -> RiskBand | None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.functions import Coalesce
 
 from audit.services import audit_record
 from cases.models import (
@@ -127,18 +128,29 @@ def _same_chain(a: StaffMember, b: StaffMember) -> bool:
 def _open_case_for_same_situation(
     *, category_id: int, subject_ids: set[int], service_user_ids: set[int], speak_up: bool, confidential: bool
 ) -> Case | None:
-    candidates = (
-        Case.objects.filter(category_id=category_id, is_speak_up=speak_up, is_confidential=confidential)
-        .exclude(status=Case.Status.CLOSED)
-        .prefetch_related("subjects", "service_users")
-        .order_by("opened_at", "pk")
+    """The oldest open case in the category about exactly these people, as confidential as
+    this one: one indexed query."""
+    candidates = Case.objects.filter(
+        category_id=category_id, is_speak_up=speak_up, is_confidential=confidential
+    ).exclude(status=Case.Status.CLOSED)
+    links = (
+        (Case.subjects.through, "staffmember_id", subject_ids),
+        (Case.service_users.through, "serviceuser_id", service_user_ids),
     )
-    for case in candidates:
-        if {s.pk for s in case.subjects.all()} == subject_ids and {
-            u.pk for u in case.service_users.all()
-        } == service_user_ids:
-            return case
-    return None
+    for through, column, ids in links:
+        for pk in ids:
+            candidates = candidates.filter(pk__in=through.objects.filter(**{column: pk}).values("case_id"))
+        how_many = (
+            through.objects.filter(case_id=models.OuterRef("pk"))
+            .order_by()
+            .values("case_id")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        candidates = candidates.annotate(
+            **{f"{column}_count": Coalesce(models.Subquery(how_many, output_field=models.IntegerField()), 0)}
+        ).filter(**{f"{column}_count": len(ids)})
+    return candidates.order_by("opened_at", "pk").first()
 
 
 def _notify_reviewer(*, case: Case, reviewer: StaffMember | None, template: str, key: str) -> None:

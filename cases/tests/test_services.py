@@ -26,10 +26,18 @@ def test_deadlines_count_working_days(start, days, expected):
 
 
 def test_references_restart_each_year(db):
-    assert reference_next(prefix="C", year=2026) == "C-2026-00001"
-    assert reference_next(prefix="C", year=2026) == "C-2026-00002"
-    assert reference_next(prefix="C", year=2027) == "C-2027-00001"
-    assert reference_next(prefix="D", year=2026) == "D-2026-00001"
+    # Years no other test files in, so the numbers start at 1 on PostgreSQL's sequences too.
+    assert reference_next(prefix="C", year=2091) == "C-2091-00001"
+    assert reference_next(prefix="C", year=2091) == "C-2091-00002"
+    assert reference_next(prefix="C", year=2092) == "C-2092-00001"
+    assert reference_next(prefix="D", year=2091) == "D-2091-00001"
+
+
+def test_references_carry_on_from_the_counter_a_database_already_has(db):
+    from cases.models import ReferenceSequence
+
+    ReferenceSequence.objects.create(prefix="C", year=2093, last=41)
+    assert reference_next(prefix="C", year=2093) == "C-2093-00042"
 
 
 def test_the_reviewer_sees_the_case_and_the_subject_and_other_teams_do_not(org):

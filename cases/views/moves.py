@@ -12,13 +12,15 @@ from django.views.decorators.http import require_http_methods
 from audit.services import audit_record
 from cases import forms as f
 from cases import services
-from cases.models import Action, RiskBand, RiskScaleLabel
+from cases.models import Action, RiskScaleLabel
 from cases.permissions import MOVES, move_refusal
 from cases.selectors import (
     case_closure_problems,
     case_gifts_undecided,
     case_prompts_raised,
     escalation_targets_for,
+    risk_bands,
+    risk_scale_labels,
 )
 from cases.services import CaseConflict, CaseError
 from cases.views.common import S, _band_for, _case_or_404
@@ -276,8 +278,8 @@ case_acknowledge = _simple("acknowledge", _call(services.case_acknowledge))
 
 def _matrix(case) -> dict:
     """The 5×5 matrix as a table: likelihood rows (5 at the top) × consequence columns, each cell's band."""
-    bands = list(RiskBand.objects.all())
-    labels = list(RiskScaleLabel.objects.all())
+    bands = risk_bands()
+    labels = risk_scale_labels()
     likelihood = [s for s in labels if s.axis == RiskScaleLabel.Axis.LIKELIHOOD]
     consequence = [s for s in labels if s.axis == RiskScaleLabel.Axis.CONSEQUENCE]
     rows = [

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_GET
 from audit.services import audit_record
 from cases import forms as f
 from cases.filters import CaseQueueFilter
-from cases.models import Action, Case, RiskBand, RiskScaleLabel, VariationDecision
-from cases.permissions import can_open_case_queue, moves_for, moves_waiting
+from cases.models import Action, Case, RiskBand, VariationDecision
+from cases.permissions import Who, can_open_case_queue, moves_for, moves_waiting
 from cases.selectors import (
     case_around,
     case_current_assessment,
@@ -27,6 +28,8 @@ from cases.selectors import (
     case_queue_for,
     case_timeline,
     gift_threshold,
+    risk_bands,
+    risk_scale_labels,
 )
 from cases.views.common import People, S, _band_for, _case_or_404
 from core.storage import file_download
@@ -73,18 +76,22 @@ def _queue_row(case: Case, bands, today) -> QueueRow:
 QUEUE_PAGE_SIZE = 25
 
 
+@transaction.non_atomic_requests  # it only reads: no BEGIN and COMMIT round trips
 @require_GET
 def case_list(request):
     """The review queue: the cases this user may see, filtered; a fixed number of queries."""
     if not can_open_case_queue(request.user):
         raise PermissionDenied
     queue = CaseQueueFilter(request.GET, queryset=case_queue_for(request.user), user=request.user)
-    bands = list(RiskBand.objects.all())
+    bands = risk_bands()
     today = timezone.localdate()
-    page = Paginator(queue.qs if queue.is_valid() else Case.objects.none(), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    rows = [_queue_row(case, bands, today) for case in page.object_list]
+    cases = queue.qs if queue.is_valid() else Case.objects.none()
+    # The page's ids first, in the queue's order; then those 25 cases with what the rows show. Asking for
+    # everything at once would work out the per-row subqueries for every row skipped before a deep page.
+    page = Paginator(cases.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    by_pk = {case.pk: case for case in cases.filter(pk__in=ids)} if ids else {}
+    rows = [_queue_row(by_pk[pk], bands, today) for pk in ids]
     return render(
         request,
         "cases/case_list.html",
@@ -175,6 +182,26 @@ def _move_entries(case: Case, moves, current) -> tuple[MoveEntry | None, list[Mo
     return primary, [e for e in rest if e.one_click], [e for e in rest if not e.one_click]
 
 
+# The case page shows the latest TIMELINE_FOLD entries unless asked for the whole timeline, so its
+# size stays bounded however long a case runs (docs/performance.md).
+TIMELINE_FOLD = 50
+
+
+def _timeline(request, case: Case, people) -> dict:
+    entries = case_timeline(case=case)
+    if request.GET.get("timeline") == "all":
+        shown, total = list(entries), None
+    else:
+        shown = list(entries.reverse()[: TIMELINE_FOLD + 1])[::-1]
+        total = entries.count() if len(shown) > TIMELINE_FOLD else None
+        shown = shown[-TIMELINE_FOLD:]
+    return {
+        "timeline": [(entry, people.user(entry.actor)) for entry in shown],
+        "timeline_folded": total is not None,
+        "timeline_total": total,
+    }
+
+
 def _detail_context(request, case: Case) -> dict:
     user = request.user
     disclosures = list(
@@ -184,14 +211,15 @@ def _detail_context(request, case: Case) -> dict:
         .order_by("submitted_at", "pk")
     )
     people = People(user, case, disclosures)
-    bands = list(RiskBand.objects.all())
-    scale = {(s.axis, s.value): s for s in RiskScaleLabel.objects.all()}
+    bands = risk_bands()
+    scale = {(s.axis, s.value): s for s in risk_scale_labels()}
     assessments = list(case.assessments.select_related("assessed_by__user"))
     current = case_current_assessment(case=case)
     raised = case_prompts_raised(case=case)
     answers_by_prompt = {a.prompt: a for a in case.prompt_answers.select_related("answered_by__user")}
     actions = list(case.actions.select_related("template", "owner__user"))
-    moves = moves_for(user, case)
+    who = Who(user, case)  # what the rules ask about this user and case, asked once for the whole page
+    moves = moves_for(user, case, who=who)
     primary, one_click, forms = _move_entries(case, moves, current)
     return {
         "case": case,
@@ -199,7 +227,7 @@ def _detail_context(request, case: Case) -> dict:
         "primary_move": primary,
         "one_click_moves": one_click,
         "form_moves": forms,
-        "waiting": moves_waiting(user, case),
+        "waiting": moves_waiting(user, case, who=who),
         "people": people,
         "disclosures": [
             {
@@ -246,7 +274,7 @@ def _detail_context(request, case: Case) -> dict:
         "patterns": case_patterns_for(case=case, user=user),
         "support": list(case.support_offered.select_related("staff__user", "offered_by__user")),
         "variation_decision": VariationDecision.objects.filter(case=case).select_related("decided_by__user").first(),
-        "timeline": [(entry, people.user(entry.actor)) for entry in case_timeline(case=case)],
+        **_timeline(request, case, people),
         "guidance_sections": list(category_guidance_sections(category=case.category)),
         "note_form": f.NoteForm(case=case),
         "confirm_form": f.ConfirmForm(case=case),

@@ -4,6 +4,7 @@ pattern once, its state (new, looked at, acted on) recorded and audited. Everyon
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -11,9 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.services import audit_record
 from cases import forms as f
 from cases.models import PatternAlert
-from cases.selectors import pattern_rows_for
+from cases.selectors import pattern_alert_list, pattern_rows_for
 from cases.services import CaseError, pattern_alert_set_state
 from core.roles import Role, has_role
+
+PATTERNS_PAGE_SIZE = 25
 
 
 def _lead_or_404(request) -> None:
@@ -25,9 +28,10 @@ def _lead_or_404(request) -> None:
 def pattern_list(request):
     """Every pattern found, newest first, with the cases this lead may open and how many they may not."""
     _lead_or_404(request)
-    rows = pattern_rows_for(user=request.user)
+    page = Paginator(pattern_alert_list(), PATTERNS_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = pattern_rows_for(user=request.user, alerts=page.object_list)
     audit_record(action="cases.patterns.viewed", actor=request.user, detail={"patterns": len(rows)})
-    return render(request, "cases/patterns.html", {"rows": rows, "form": f.PatternStateForm()})
+    return render(request, "cases/patterns.html", {"rows": rows, "page": page, "form": f.PatternStateForm()})
 
 
 @require_POST

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_role_grants_need_a_second_person"),
         ("audit", "0006_chain_schedule"),
-        ("cases", "0010_help_texts_without_internal_references"),
+        ("cases", "0011_queue_visibility_and_report_indexes"),
         ("disclosures", "0002_confidential_disclosures"),
         ("notifications", "0007_every_template"),
         ("people", "0003_restriction_and_correction_notes"),
