@@ -163,3 +163,17 @@ def test_a_request_with_too_many_fields_or_too_large_a_body_is_refused(client, w
     large = {"narrative": "x" * (5 * 1024 * 1024 + 1)}
     response = client.post("/disclosures/new/", large)
     assert response.status_code == 400
+
+
+def test_collectstatic_with_the_production_storage_finds_every_file_it_refers_to(tmp_path, settings):
+    """A release runs collectstatic with WhiteNoise's manifest storage (docs/deployment.md); it fails on a
+    vendored file that points at a source map or font that is not there."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert (tmp_path / "static" / "staticfiles.json").exists()
