@@ -234,6 +234,7 @@ def celery_worker_process(redis_url, transactional_db, tmp_path):
     from pathlib import Path
     from types import SimpleNamespace
 
+    from django.conf import settings
     from django.db import connection
 
     from boundaries.celery import app as celery_app
@@ -253,6 +254,8 @@ def celery_worker_process(redis_url, transactional_db, tmp_path):
         REDIS_URL=redis_url,
         EMAIL_URL="filemail://",
         EMAIL_FILE_PATH=str(mail_dir),
+        # The files it writes (a compiled report) go where this process reads them.
+        PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
     )
     log_path = tmp_path / "worker.log"
     with open(log_path, "w") as log:

@@ -38,7 +38,7 @@ class BoundedDateField(forms.DateField):
 class QuickSelect(forms.Select):
     """A select with the same markup as Django's select template, written in Python: Django renders
     every option through two templates, which made the queue's filter form most of the page's cost
-    and a picker of thousands of people slow (docs/performance.md). Options only; no groups."""
+    and a picker of thousands of people slow (docs/performance.md). Options and groups of options."""
 
     hint: str | None = None  # a picker's no-JavaScript hint, in a paragraph after the select
 
@@ -47,14 +47,24 @@ class QuickSelect(forms.Select):
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
         chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "\n",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if key in chosen else "", label)
-                for key, label in ((self._key(option), label) for option, label in self.choices)
-            ),
-        )
+
+        def options_html(choices):
+            return format_html_join(
+                "\n",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (key, " selected" if key in chosen else "", label)
+                    for key, label in ((self._key(option), label) for option, label in choices)
+                ),
+            )
+
+        parts = []
+        for option, label in self.choices:
+            if isinstance(label, list | tuple):  # a group: ("Service users", [(value, label), …])
+                parts.append(format_html('<optgroup label="{}">\n{}\n</optgroup>', option, options_html(label)))
+            else:
+                parts.append(options_html([(option, label)]))
+        options = format_html_join("\n", "{}", ((part,) for part in parts))
         select = format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(final_attrs), options)
         if self.hint is None:
             return select

@@ -302,7 +302,7 @@ def _timeline_rules(*, case: Case, actor, effects: RuleEffects) -> None:
             case=case,
             actor=actor,
             code=TimelineEntry.Code.NOTE,
-            text=f"Priority {case.get_priority_display().lower()} under the rule(s) {names}: {_because(raised)}",
+            text=f"{case.get_priority_display()} priority under the rule(s) {names}: {_because(raised)}",
         )
 
 

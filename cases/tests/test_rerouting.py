@@ -116,7 +116,7 @@ def test_taking_the_reviewing_role_away_reroutes_the_open_cases(org, django_capt
     cases = _two_cases_with_the_manager(org)
     with django_capture_on_commit_callbacks(execute=True):
         org.manager.user.groups.remove(*org.manager.user.groups.filter(name=Role.LINE_MANAGER.value))
-    _assert_moved_to_senior(org, cases, "no longer holds a role that reviews cases, so cannot review it")
+    _assert_moved_to_senior(org, cases, "no longer holds a role that reviews cases, so they cannot review it")
 
 
 def test_replacing_one_reviewing_role_by_another_moves_nothing(org, django_capture_on_commit_callbacks):
@@ -161,7 +161,7 @@ def test_the_safety_net_lists_an_open_case_whose_reviewer_cannot_act(client, org
         client.force_login(persona.user)
         page = client.get(reverse("dashboard")).content.decode()
         assert "Cases whose reviewer cannot act" in page
-        assert f"{org.manager.full_name} is no longer active, so cannot review it." in page
+        assert f"{org.manager.full_name} is no longer active, so they cannot review it." in page
         assert f'href="{reverse("cases:reassign", args=[case.pk])}"' in page
         assert case.reference in page
         listed = client.get(reverse("cases:list") + "?waiting=reviewer_cannot_act").content.decode()

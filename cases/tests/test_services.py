@@ -26,7 +26,6 @@ def test_deadlines_count_working_days(start, days, expected):
 
 
 def test_references_restart_each_year(db):
-    # Years no other test files in, so the numbers start at 1 on PostgreSQL's sequences too.
     assert reference_next(prefix="C", year=2091) == "C-2091-00001"
     assert reference_next(prefix="C", year=2091) == "C-2091-00002"
     assert reference_next(prefix="C", year=2092) == "C-2092-00001"
