@@ -249,3 +249,17 @@ def test_the_export_takes_the_same_number_of_queries_for_one_event_or_sixty(audi
 
 def test_the_auditor_is_offered_the_audit_trail_on_the_dashboard(auditor_client):
     assert f'href="{LIST}">Audit trail</a>' in auditor_client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_trail_says_each_action_and_object_in_words_beside_its_code(client, org):
+    """The auditor reads "Case opened" and "case 12", with the codes the filters use beside them."""
+    from audit.services import audit_record
+    from audit.words import action_words, object_words
+
+    assert action_words("cases.case.opened") == "Case opened"
+    assert action_words("privacy.sar.record_viewed") == "Subject-access copy record viewed"
+    assert object_words("cases.case") == "case" and object_words("gone.model") == "model"
+    audit_record(action="cases.case.opened", object_type="cases.case", object_id=12)
+    client.force_login(org.auditor)
+    body = client.get("/audit/").content.decode()
+    assert "Case opened" in body and "Case 12" in body and '<code class="small">cases.case.opened</code>' in body
