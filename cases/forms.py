@@ -462,7 +462,7 @@ class KeyWorkerForm(CaseForm):
     def setup(self):
         self.fields["service_user"].queryset = self.case.service_users.all()
         self.fields["service_user"].label_from_instance = lambda su: f"{su.reference} · {su.initials}"
-        # The subject of the case is never offered as the new key worker (issue 17); a declared relationship
+        # The subject of the case is never offered as the new key worker; a declared relationship
         # with the service user is still refused by the service with its own message.
         self.fields["new_key_worker"].queryset = team_first(
             active_staff().exclude(pk__in=self.case.subjects.values("pk")), self.case.team

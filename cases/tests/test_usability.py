@@ -1,4 +1,5 @@
-"""Issue 17 on the case pages, through the views: the queue pages 25 at a time and sorts in the database;
+"""Usability on the case pages (docs/accessibility.md), through the views:
+the queue pages 25 at a time and sorts in the database;
 the case page offers one primary next step and tells one-click moves from forms; every case form's error
 summary says what to do in the field's own words; a page with errors is titled "Error: …"; the key-worker
 picker never offers the people the case is about."""

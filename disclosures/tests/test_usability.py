@@ -1,4 +1,5 @@
-"""Issue 17 on the disclosure form, through the views: step 2 does not read the policy extracts out on every
+"""Usability on the disclosure form (docs/accessibility.md), through the views:
+step 2 does not read the policy extracts out on every
 arrow key; step 3 puts the questions before the (collapsible) extracts, warns that a sent statement cannot
 be changed above the Send button, titles an error page "Error: " and uses the people pickers, the worker's
 own team first."""

@@ -1,4 +1,4 @@
-/* The Django admin, to WCAG 2.2 AA (issue 17). Fixes what its own widgets leave out:
+/* The Django admin, to WCAG 2.2 AA (docs/accessibility.md). Fixes what its own widgets leave out:
  *  - select2 autocompletes get the name of the field they replace (4.1.2);
  *  - the filter-horizontal search icons are images with a name, not spans with aria attributes;
  *  - a region that scrolls sideways without anything focusable in it can be reached by keyboard (2.1.1).

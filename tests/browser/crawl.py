@@ -1,4 +1,4 @@
-"""The accessibility crawl (issue 17): every page reachable from a persona's dashboard, and each form's
+"""The accessibility crawl: every page reachable from a persona's dashboard, and each form's
 error state, checked by axe-core with the WCAG 2.2 A/AA rules (target-size included) at 1280 and at
 390 px, and for sideways scrolling at 320 and 390 px.
 

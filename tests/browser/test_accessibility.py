@@ -1,4 +1,4 @@
-"""Browser: accessibility proof for issue 17.
+"""Browser: accessibility proof (docs/accessibility.md).
 
 - The crawl: every page reachable from each demo persona's dashboard (the admin's included) and each
   form's error state, at 1280 and 390 px, has no axe violation of any impact under the WCAG 2.2 A/AA

@@ -1,4 +1,4 @@
-"""Browser: the four main journeys on a 390 px phone with the keyboard only (issue 17): Tab and Shift+Tab to
+"""Browser: the four main journeys on a 390 px phone with the keyboard only: Tab and Shift+Tab to
 move, arrow keys in radio groups and the people picker, Space and Enter to act, typing to fill in.
 No mouse click and no locator action that clicks: every step goes through page.keyboard. axe (the WCAG 2.2
 rules with target-size, tests/browser/crawl.py) runs on the pages on the way.

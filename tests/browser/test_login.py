@@ -50,7 +50,7 @@ def test_a_failed_log_in_shows_the_message_in_the_page_and_keeps_the_username(pa
     page.get_by_label("Username").fill("worker")
     page.get_by_label("Password").fill("not-my-password")
     page.get_by_role("button", name="Log in").click()
-    # The shared error summary (issue 17) says it first and takes the focus; the page title says "Error: ".
+    # The shared error summary says it first and takes the focus; the page title says "Error: ".
     summary = page.locator("#error-summary")
     expect(summary.get_by_text("Please enter a correct username and password")).to_be_visible()
     expect(summary).to_be_focused()
