@@ -22,6 +22,7 @@ from cases.services.base import (
     timeline_add,
 )
 from core.dates import DateKind
+from core.formats import uk_date
 from people.models import StaffMember
 from policies.models import BoundaryCategory, DisclosureKind, Part
 
@@ -129,8 +130,7 @@ def support_offered_record(
         case=case,
         actor=actor,
         code=TimelineEntry.Code.NOTE,
-        text=f"Support offered to {staff.full_name} by {offered_by.full_name} "
-        f"on {offered_date.day} {offered_date:%B %Y}: {what}",
+        text=f"Support offered to {staff.full_name} by {offered_by.full_name} on {uk_date(offered_date)}: {what}",
     )
     audit_record(action="cases.support.recorded", actor=actor, obj=case)
     return support

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_record
+from core.formats import uk_date
 from privacy.models import RightsRequest
 from privacy.permissions import can_use_privacy
 from privacy.requests import erasure, services
@@ -58,7 +59,7 @@ def request_new(request):
                                     person=form.cleaned_data["person"],
                                     received_date=form.cleaned_data["received_date"],
                                     details=form.cleaned_data["details"])  # fmt: skip
-        messages.success(request, f"Request logged. It is due by {made.due_date.day} {made.due_date:%B %Y}.")
+        messages.success(request, f"Request logged. It is due by {uk_date(made.due_date)}.")
         return redirect("privacy:request", pk=made.pk)
     return render(request, "privacy/request_new.html", {"form": form})
 
@@ -104,9 +105,7 @@ def request_extend(request, pk):
         except services.RequestError as exc:
             form.add_error(None, str(exc))
         else:
-            return _done(
-                request, rr, f"Extended. It is now due by {rr.due_date.day} {rr.due_date:%B %Y}; tell the person why."
-            )
+            return _done(request, rr, f"Extended. It is now due by {uk_date(rr.due_date)}; tell the person why.")
     return _detail(request, rr, status=400, extend_form=form)
 
 

@@ -11,13 +11,11 @@ render; nothing here writes.
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Q
-from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases.models import Action, Case, RiskAssessment, SubjectNotice, SupportOffered
+from core.formats import uk_date
 from core.roles import user_roles
 from disclosures.models import Disclosure
 from people.models import Assignment, CarerOrRelative, Relationship, ServiceUser, StaffMember
@@ -35,14 +33,6 @@ LOOKED = {
     "registers.gifts.giver_viewed": "looked at the gifts register entry",
     "privacy.sar.record_viewed": "read the record while preparing a request for a copy",
 }
-
-
-def uk_date(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
-    return f"{value.day} {value:%B %Y}"
 
 
 def _field(label: str, value) -> dict:

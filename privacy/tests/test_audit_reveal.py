@@ -59,8 +59,8 @@ def test_typing_the_reporters_name_in_the_filter_finds_none_of_their_speak_up_ev
     raised, ordinary = speak_up
     client.force_login(org.auditor)
     page = client.get(LIST, {"actor": "worker", "object_type": "disclosures.disclosure"}).content.decode()
-    assert f"disclosures.disclosure</code> {ordinary.pk}<" in page
-    assert f"disclosures.disclosure</code> {raised.pk}<" not in page
+    assert f"Disclosure {ordinary.pk}<br>" in page
+    assert f"Disclosure {raised.pk}<br>" not in page
 
 
 def test_the_guardian_sees_who_it_was(client, org, speak_up):
