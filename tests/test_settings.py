@@ -177,3 +177,16 @@ def test_collectstatic_with_the_production_storage_finds_every_file_it_refers_to
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_every_apps_tests_are_in_the_suite():
+    """bin/test runs pytest's testpaths: an app whose tests folder is missing there would never run in CI."""
+    import configparser
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    config = configparser.ConfigParser()
+    config.read(root / "pytest.ini")
+    testpaths = set(config["pytest"]["testpaths"].split())
+    with_tests = {path.parent.name for path in root.glob("*/tests") if path.is_dir() and path.parent.name != "tests"}
+    assert with_tests <= testpaths, sorted(with_tests - testpaths)
