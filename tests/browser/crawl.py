@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
     "rules": {"target-size": {"enabled": True}},
@@ -119,8 +121,11 @@ class Crawl:
         button = form.query_selector("button[type=submit]:not([name=action][value=draft]), input[type=submit]")
         if button is None:
             return
-        with page.expect_navigation():
-            button.click()
+        try:
+            with page.expect_navigation(timeout=20_000):
+                button.click()
+        except PlaywrightTimeoutError:
+            return  # the browser stayed on the page (a download, or the browser's own check): no error page
         if page.query_selector("#error-summary, .errornote") is None:
             return  # nothing was required (or the form saved): not an error state
         self.error_states.append((persona, label))
